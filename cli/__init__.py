@@ -1,0 +1,1 @@
+"""The `mbp-registry` command line: thin Click commands over the registry library."""

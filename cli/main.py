@@ -1,0 +1,75 @@
+"""The root `mbp-registry` group: database selection, the acting user, and error handling."""
+
+from __future__ import annotations
+
+import click
+
+from registry.errors import RegistryError
+from registry.redact import mask_password
+
+from .context import State
+
+# Command groups are loaded only when used, so that `--help` stays fast.
+SUBCOMMANDS = {
+    "init": ("cli.database", "init"),
+    "db": ("cli.database", "db"),
+    "demo": ("cli.demo", "demo"),
+}
+
+
+class RegistryGroup(click.Group):
+    """Loads subcommands lazily and turns registry errors into one-line messages."""
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(SUBCOMMANDS))
+
+    def get_command(self, ctx, name):
+        if name in SUBCOMMANDS:
+            import importlib
+
+            module_name, attribute = SUBCOMMANDS[name]
+            return getattr(importlib.import_module(module_name), attribute)
+        return super().get_command(ctx, name)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except RegistryError as exc:
+            raise click.ClickException(mask_password(str(exc))) from None
+        except click.exceptions.Exit:
+            raise
+        except Exception as exc:
+            from registry.db import describe_database_error
+
+            message = describe_database_error(exc)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
+
+
+@click.group(cls=RegistryGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    envvar="MBP_REGISTRY_DB",
+    show_envvar=True,
+    metavar="URL",
+    help="Database: a SQLAlchemy URL (sqlite:///..., postgresql+psycopg://...) or a "
+    "SQLite file path. Default: registry.db in your data folder.",
+)
+@click.option("--actor", metavar="NAME", help="Who is acting, for the audit trail. Default: your OS user name.")
+@click.version_option(package_name="mbp-registry")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
+    """The workforce, supervision and succession registry for services that deliver
+    mindfulness-based programmes (MBCT, MBSR, ...).
+
+    \b
+    Start with:
+      mbp-registry demo                     load the sample service and see its reports
+      mbp-registry init                     create or upgrade the schema of your database
+    """
+    ctx.obj = State(db, actor)
+
+
+def main() -> None:
+    cli(prog_name="mbp-registry")

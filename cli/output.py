@@ -1,0 +1,94 @@
+"""One `--format` option and one renderer for every list and report."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import io
+import json
+from typing import Any, Iterable, Sequence
+
+import click
+
+FORMATS = ("table", "csv", "json")
+
+
+def output_options(formats: Sequence[str] = FORMATS):
+    """Adds `--format` to a command, passed to it as `fmt`."""
+
+    def decorator(func):
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            default="table",
+            show_default=True,
+            help="Output format.",
+        )(func)
+
+    return decorator
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: to_jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(item) for item in value]
+    return value
+
+
+def json_text(data: Any) -> str:
+    return json.dumps(to_jsonable(data), indent=2, ensure_ascii=False)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_cell(item) for item in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def table_text(rows: Iterable[dict], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
+    from tabulate import tabulate
+
+    body = [[_cell(row.get(column)) for column in columns] for row in rows]
+    if not body:
+        return "(none)"
+    return tabulate(body, headers=list(headers or columns), tablefmt="simple", disable_numparse=True)
+
+
+def csv_text(rows: Iterable[dict], columns: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in columns])
+    return buffer.getvalue().rstrip("\n")
+
+
+def render(
+    rows: list[dict],
+    fmt: str,
+    columns: Sequence[str],
+    headers: Sequence[str] | None = None,
+    json_data: Any = None,
+) -> None:
+    """Print `rows` as a table, CSV, or JSON (`json_data` when the JSON has more shape)."""
+    if fmt == "json":
+        click.echo(json_text(rows if json_data is None else json_data))
+    elif fmt == "csv":
+        click.echo(csv_text(rows, columns))
+    else:
+        click.echo(table_text(rows, columns, headers))

@@ -1,0 +1,121 @@
+"""Where the database is and how to connect to it.
+
+A `--db` value is a SQLAlchemy URL or a plain file path (a SQLite file). Without
+one, the registry keeps a SQLite file in the user's data folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from .errors import DatabaseUnavailable
+from .redact import mask_password
+
+ENV_VAR = "MBP_REGISTRY_DB"
+APP_NAME = "mbp-registry"
+DEFAULT_FILENAME = "registry.db"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def default_database_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / DEFAULT_FILENAME
+
+
+def resolve_url(value: str | None) -> URL:
+    """Turn a `--db` value (or None for the default) into a SQLAlchemy URL."""
+    if not value:
+        return _sqlite_url(default_database_path())
+    if "://" not in value:
+        return _sqlite_url(Path(value))
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise DatabaseUnavailable(f"not a database URL: {mask_password(value)}") from None
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _sqlite_url(path: Path) -> URL:
+    return URL.create("sqlite", database=str(path.expanduser().resolve()))
+
+
+def display_url(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: URL) -> Path | None:
+    if not is_sqlite(url) or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
+def create_registry_engine(url: URL) -> Engine:
+    """An engine for the registry; SQLite files are created owner-only on first use."""
+    if is_sqlite(url):
+        path = sqlite_path(url)
+        if path is not None:
+            _create_private_file(path)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    if url.get_backend_name() != "postgresql":
+        raise DatabaseUnavailable(
+            f"unsupported database {display_url(url)}: use a SQLite file or postgresql+psycopg://"
+        )
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _create_private_file(path: Path) -> None:
+    if path.exists():
+        return
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise DatabaseUnavailable(f"cannot create the database file {path}: {exc.strerror}") from None
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT and
+    # transactional DDL; the SQLAlchemy docs' recipe hands it back to SQLAlchemy.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # IMMEDIATE takes the write lock at the start, so two writers wait for each
+        # other (busy timeout) instead of failing when a reader upgrades to a writer.
+        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def describe_database_error(exc: BaseException) -> str | None:
+    """A one-line message for an error raised by the database driver, or None."""
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+
+    if not isinstance(exc, DBAPIError):
+        return None
+    detail = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+    if isinstance(exc, IntegrityError):
+        return mask_password(f"the database refused the change: {detail}")
+    return mask_password(f"database error: {detail}")

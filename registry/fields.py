@@ -1,0 +1,167 @@
+"""Reading one field's value, from a command-line option or a bundle cell alike.
+
+Each parser takes the field's name and a value (text, or an already typed value),
+and returns the typed value or raises `Invalid` with a message that names the
+field and the bad value. Empty text is None; callers decide whether that is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal, InvalidOperation
+from typing import Sequence
+
+from .errors import Invalid
+
+MAX_TEXT = {"name": 200, "description": 500, "notes": 10_000}
+
+
+def blank(value) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def text(field: str, value, *, max_length: int = 200) -> str | None:
+    if blank(value):
+        return None
+    value = str(value).strip()
+    if len(value) > max_length:
+        raise Invalid(f"{field}: text of {len(value)} characters is longer than {max_length}")
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise Invalid(f"{field}: {value!r} contains control characters")
+    return value
+
+
+def required(field: str, value):
+    if value is None:
+        raise Invalid(f"{field}: a value is required")
+    return value
+
+
+def date(field: str, value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if blank(value):
+        return None
+    raw = str(value).strip()
+    try:
+        if len(raw) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid(f"{field}: {raw!r} is not a date (YYYY-MM-DD)") from None
+
+
+def not_future(field: str, value: dt.date | None, today: dt.date) -> dt.date | None:
+    if value is not None and value > today:
+        raise Invalid(f"{field}: {value.isoformat()} is in the future")
+    return value
+
+
+def not_before(field: str, value: dt.date | None, other_field: str, other: dt.date | None) -> None:
+    if value is not None and other is not None and value < other:
+        raise Invalid(f"{field}: {value.isoformat()} is before {other_field} {other.isoformat()}")
+
+
+def integer(field: str, value, *, low: int | None = None, high: int | None = None) -> int | None:
+    if blank(value):
+        return None
+    if isinstance(value, bool):
+        raise Invalid(f"{field}: {value!r} is not a whole number")
+    if isinstance(value, int):
+        number = value
+    else:
+        raw = str(value).strip()
+        if not raw.lstrip("+-").isdigit() or len(raw) > 12:
+            raise Invalid(f"{field}: {raw!r} is not a whole number")
+        number = int(raw)
+    _in_range(field, number, low, high, low_inclusive=True)
+    return number
+
+
+def number(
+    field: str,
+    value,
+    *,
+    above: float | None = None,
+    high: float | None = None,
+    step: Decimal | None = None,
+) -> float | None:
+    """A decimal number greater than `above` and at most `high`, in multiples of `step`."""
+    if blank(value):
+        return None
+    raw = str(value).strip()
+    try:
+        parsed = Decimal(raw) if not isinstance(value, (int, float)) else Decimal(str(value))
+    except InvalidOperation:
+        raise Invalid(f"{field}: {raw!r} is not a number") from None
+    if not parsed.is_finite():
+        raise Invalid(f"{field}: {raw!r} is not a number")
+    if step is not None and parsed % step != 0:
+        raise Invalid(f"{field}: {raw} is not a multiple of {step}")
+    result = float(parsed)
+    if math.isinf(result):
+        raise Invalid(f"{field}: {raw!r} is not a number")
+    _in_range(field, result, above, high, low_inclusive=False)
+    if step is None and parsed != parsed.quantize(Decimal("0.01")):
+        raise Invalid(f"{field}: {raw} has more than 2 decimal places")
+    return result
+
+
+def _in_range(field, value, low, high, *, low_inclusive: bool) -> None:
+    too_low = low is not None and (value < low if low_inclusive else value <= low)
+    too_high = high is not None and value > high
+    if too_low or too_high:
+        if low is None:
+            expected = f"at most {_fmt(high)}"
+        elif high is None:
+            expected = f"at least {_fmt(low)}" if low_inclusive else f"greater than {_fmt(low)}"
+        elif low_inclusive:
+            expected = f"{_fmt(low)} to {_fmt(high)}"
+        else:
+            expected = f"greater than {_fmt(low)} and at most {_fmt(high)}"
+        raise Invalid(f"{field}: {_fmt(value)} is out of range ({expected})")
+
+
+def _fmt(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def choice(field: str, value, choices: Sequence[str]) -> str | None:
+    if blank(value):
+        return None
+    raw = str(value).strip()
+    if raw not in choices:
+        raise Invalid(f"{field}: {raw!r} is not one of {', '.join(choices)}")
+    return raw
+
+
+def boolean(field: str, value) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if blank(value):
+        return None
+    raw = str(value).strip().lower()
+    if raw == "true":
+        return True
+    if raw == "false":
+        return False
+    raise Invalid(f"{field}: {str(value).strip()!r} is not true or false")
+
+
+def ref_list(field: str, value) -> list[str]:
+    if blank(value):
+        return []
+    if isinstance(value, (list, tuple)):
+        items = [str(item).strip() for item in value]
+    else:
+        items = [item.strip() for item in str(value).split(";")]
+    refs = [item for item in items if item]
+    seen = set()
+    for ref in refs:
+        if ref in seen:
+            raise Invalid(f"{field}: {ref!r} is listed twice")
+        seen.add(ref)
+    return refs

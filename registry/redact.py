@@ -1,0 +1,10 @@
+"""Keeping passwords out of anything the registry prints."""
+
+import re
+
+_PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]*:)[^@\s]*(@)")
+
+
+def mask_password(text: str) -> str:
+    """Hide the password of any URL written in `text`."""
+    return _PASSWORD_IN_URL.sub(r"\1***\2", text)

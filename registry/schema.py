@@ -1,0 +1,109 @@
+"""Creating and upgrading the schema by driving Alembic from Python.
+
+The newest revision is recorded here as a constant so that checking a database
+is one small query, without loading Alembic on every command; a test keeps the
+constant equal to the migrations' head.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import OperationalError
+
+from .db import display_url, is_sqlite
+from .errors import DatabaseUnavailable, SchemaOutOfDate
+
+HEAD_REVISION = "0001"
+VERSION_TABLE = "alembic_version"
+
+
+def alembic_config(connection=None):
+    from alembic.config import Config
+
+    import migrations
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    config.attributes["connection"] = connection
+    return config
+
+
+def script_head() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None when it has no schema yet."""
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table(VERSION_TABLE):
+                return None
+            return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+    except OperationalError as exc:
+        raise DatabaseUnavailable(
+            f"cannot open the database {display_url(engine.url)}: {_first_line(exc)}"
+        ) from None
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Bring the schema to the newest migration; returns (before, after)."""
+    from alembic import command
+
+    before = current_revision(engine)
+    if before == HEAD_REVISION:
+        return before, before
+    sqlite = is_sqlite(engine.url)
+    with engine.connect() as connection:
+        if sqlite:
+            # Batch migrations copy tables: foreign keys are checked after, not during.
+            # The pragma only takes effect outside a transaction, hence the raw connection.
+            _raw_sqlite(connection, "PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise DatabaseUnavailable(f"the migration left {len(broken)} broken foreign keys")
+        finally:
+            if sqlite:
+                _raw_sqlite(connection, "PRAGMA foreign_keys = ON")
+    return before, HEAD_REVISION
+
+
+def _raw_sqlite(connection, statement: str) -> None:
+    connection.connection.dbapi_connection.execute(statement)
+
+
+def require_current(engine: Engine) -> None:
+    """Refuse to work on a database whose schema is missing or behind.
+
+    An empty SQLite file (the default database on first use) is given its schema.
+    """
+    revision = current_revision(engine)
+    if revision == HEAD_REVISION:
+        return
+    if revision is None and is_sqlite(engine.url) and _is_empty(engine):
+        upgrade(engine)
+        return
+    where = display_url(engine.url)
+    if revision is None:
+        raise SchemaOutOfDate(f"the database {where} has no registry schema: run `mbp-registry init`")
+    raise SchemaOutOfDate(
+        f"the database {where} is at schema revision {revision}, older than this version's "
+        f"{HEAD_REVISION}: run `mbp-registry init` to upgrade it"
+    )
+
+
+def _is_empty(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return not inspect(connection).get_table_names()
+
+
+def _first_line(exc: Exception) -> str:
+    orig = getattr(exc, "orig", exc)
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__

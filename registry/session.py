@@ -1,0 +1,35 @@
+"""Opening a registry database and owning transactions around service calls."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from .db import create_registry_engine, is_sqlite, resolve_url
+from .schema import require_current
+
+
+def open_engine(db: str | None, *, check_schema: bool = True) -> Engine:
+    """An engine for the `--db` value, its schema checked to be at the newest migration."""
+    engine = create_registry_engine(resolve_url(db))
+    if check_schema:
+        require_current(engine)
+    return engine
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Session]:
+    """One write transaction: committed when the block ends, rolled back on any error."""
+    with Session(engine) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A read-only transaction; on SQLite it takes no write lock."""
+    bind = engine.execution_options(sqlite_begin="DEFERRED") if is_sqlite(engine.url) else engine
+    with Session(bind) as session, session.begin():
+        yield session

@@ -1,0 +1,66 @@
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from registry import schema
+from registry.db import create_registry_engine, resolve_url
+from registry.models import Base
+
+
+def test_head_revision_constant_matches_the_migrations():
+    assert schema.script_head() == schema.HEAD_REVISION
+
+
+def test_migrations_produce_exactly_the_models(engine):
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_init_creates_the_schema_from_migrations_and_is_safe_to_repeat(empty_db_url, run):
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    runner = CliRunner()
+    first = runner.invoke(cli, ["--db", empty_db_url, "init"])
+    assert first.exit_code == 0, first.output
+    assert "schema created (revision 0001)" in first.output
+    second = runner.invoke(cli, ["--db", empty_db_url, "init"])
+    assert second.exit_code == 0, second.output
+    assert "schema already at the newest revision (0001)" in second.output
+    engine = create_registry_engine(resolve_url(empty_db_url))
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert set(Base.metadata.tables) | {"alembic_version"} == tables
+
+
+def test_a_database_behind_the_newest_migration_asks_for_init(db_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    monkeypatch.setattr(schema, "HEAD_REVISION", "0002")
+    result = CliRunner().invoke(cli, ["--db", db_url, "demo"])
+    assert result.exit_code == 1
+    assert "is at schema revision 0001, older than this version's 0002: run `mbp-registry init`" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_unmigrated_server_database_asks_for_init(empty_db_url, backend):
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    if backend == "sqlite":
+        # An empty SQLite file is the default database on first use: it gets its schema.
+        result = CliRunner().invoke(cli, ["--db", empty_db_url, "db", "info"])
+        assert result.exit_code == 0
+        return
+    engine = create_registry_engine(resolve_url(empty_db_url))
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE unrelated (id integer)")
+    engine.dispose()
+    result = CliRunner().invoke(cli, ["--db", empty_db_url, "demo"])
+    assert result.exit_code == 1
+    assert "has no registry schema: run `mbp-registry init`" in result.output
