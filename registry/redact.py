@@ -2,7 +2,8 @@
 
 import re
 
-_PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]*:)[^@\s]*(@)")
+# Greedy up to the last "@" of the word: a password may itself contain "@".
+_PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]*:)\S*(@)")
 
 
 def mask_password(text: str) -> str:

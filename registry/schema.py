@@ -93,10 +93,21 @@ def require_current(engine: Engine) -> None:
     where = display_url(engine.url)
     if revision is None:
         raise SchemaOutOfDate(f"the database {where} has no registry schema: run `mbp-registry init`")
+    if revision not in known_revisions():
+        raise SchemaOutOfDate(
+            f"the database {where} is at schema revision {revision}, which this version of "
+            f"mbp-registry does not know: it was made by a newer version; upgrade mbp-registry"
+        )
     raise SchemaOutOfDate(
         f"the database {where} is at schema revision {revision}, older than this version's "
         f"{HEAD_REVISION}: run `mbp-registry init` to upgrade it"
     )
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
 def _is_empty(engine: Engine) -> bool:

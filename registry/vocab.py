@@ -1,6 +1,6 @@
 """The registry's fixed vocabularies, in their published order.
 
-Sources are given in docs/policy.md; stages and MBI:TAC levels are ordered from
+Sources are given in docs/rules.md; stages and MBI:TAC levels are ordered from
 lowest to highest.
 """
 

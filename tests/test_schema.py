@@ -47,16 +47,23 @@ def test_a_database_behind_the_newest_migration_asks_for_init(db_url, monkeypatc
     assert "Traceback" not in result.output
 
 
-def test_an_unmigrated_server_database_asks_for_init(empty_db_url, backend):
+def test_a_database_made_by_a_newer_version_is_refused(db_url, engine):
     from click.testing import CliRunner
 
     from cli.main import cli
 
-    if backend == "sqlite":
-        # An empty SQLite file is the default database on first use: it gets its schema.
-        result = CliRunner().invoke(cli, ["--db", empty_db_url, "db", "info"])
-        assert result.exit_code == 0
-        return
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    result = CliRunner().invoke(cli, ["--db", db_url, "demo"])
+    assert result.exit_code == 1
+    assert "at schema revision 9999, which this version of mbp-registry does not know" in result.output
+
+
+def test_a_database_with_other_tables_but_no_registry_schema_asks_for_init(empty_db_url):
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
     engine = create_registry_engine(resolve_url(empty_db_url))
     with engine.begin() as connection:
         connection.exec_driver_sql("CREATE TABLE unrelated (id integer)")
@@ -64,3 +71,16 @@ def test_an_unmigrated_server_database_asks_for_init(empty_db_url, backend):
     result = CliRunner().invoke(cli, ["--db", empty_db_url, "demo"])
     assert result.exit_code == 1
     assert "has no registry schema: run `mbp-registry init`" in result.output
+
+
+def test_an_empty_sqlite_file_gets_its_schema_on_first_use(tmp_path):
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    path = tmp_path / "fresh.db"
+    result = CliRunner().invoke(cli, ["--db", str(path), "demo"])
+    assert result.exit_code == 0, result.output
+    engine = create_registry_engine(resolve_url(str(path)))
+    assert schema.current_revision(engine) == schema.HEAD_REVISION
+    engine.dispose()
