@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import getpass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy import Engine
 
-from registry.session import open_engine
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 class State:
@@ -18,6 +19,8 @@ class State:
 
     @cached_property
     def engine(self) -> Engine:
+        from registry.session import open_engine
+
         return open_engine(self.db)
 
 

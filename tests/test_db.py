@@ -107,3 +107,17 @@ def test_help_lists_the_commands():
     assert result.exit_code == 0
     for command in ("init", "demo", "db"):
         assert f"  {command} " in result.output
+
+
+def test_help_loads_no_database_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from cli.main import cli\n"
+        "try: cli(['--help'], prog_name='mbp-registry')\n"
+        "except SystemExit: pass\n"
+        "assert 'sqlalchemy' not in sys.modules and 'networkx' not in sys.modules, 'heavy import'"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
