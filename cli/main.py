@@ -14,6 +14,16 @@ SUBCOMMANDS = {
     "init": ("cli.database", "init"),
     "db": ("cli.database", "db"),
     "demo": ("cli.demo", "demo"),
+    "org": ("cli.organisations", "org"),
+    "programme": ("cli.organisations", "programme"),
+    "person": ("cli.people", "person"),
+    "stage": ("cli.pathway", "stage"),
+    "training": ("cli.pathway", "training"),
+    "supervision": ("cli.supervision", "supervision"),
+    "cpd": ("cli.activities", "cpd"),
+    "retreat": ("cli.activities", "retreat"),
+    "course": ("cli.courses", "course"),
+    "audit": ("cli.audit", "audit"),
 }
 
 

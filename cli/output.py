@@ -92,3 +92,18 @@ def render(
         click.echo(csv_text(rows, columns))
     else:
         click.echo(table_text(rows, columns, headers))
+
+
+def render_record(data: dict, fmt: str, sections: dict[str, Sequence[str]]) -> None:
+    """Print one record: its own fields, then a table for each related list in `sections`."""
+    if fmt == "json":
+        click.echo(json_text(data))
+        return
+    width = max(len(name) for name in data if name not in sections)
+    for name, value in data.items():
+        if name not in sections:
+            click.echo(f"{name.replace('_', ' '):<{width}}  {_cell(value)}")
+    for name, columns in sections.items():
+        title = "CPD" if name == "cpd" else name.replace("_", " ").capitalize()
+        click.echo(f"\n{title}:")
+        click.echo(table_text(data[name], columns))

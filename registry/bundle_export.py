@@ -19,6 +19,11 @@ from .bundle_tables import REFERENCED, TABLES, column_for, stored_fields
 
 def bundle_rows(session: Session, record_type: rt.RecordType) -> Iterator[dict[str, Any]]:
     """The records of one type as bundle rows (references as refs and codes), sorted by key."""
+    return bundle_rows_where(session, record_type)
+
+
+def bundle_rows_where(session: Session, record_type: rt.RecordType, *conditions) -> Iterator[dict[str, Any]]:
+    """Like bundle_rows, for the records that meet `conditions` on the record's table."""
     table = TABLES[record_type.name]
     selected = []
     query_from = table
@@ -32,7 +37,7 @@ def bundle_rows(session: Session, record_type: rt.RecordType) -> Iterator[dict[s
             selected.append(table.c[spec.name].label(spec.name))
     by_name = {column.name: column for column in selected}
     order = [by_name[name] for name in record_type.key_columns]
-    query = select(table.c.id, *selected).select_from(query_from).order_by(*order)
+    query = select(table.c.id, *selected).select_from(query_from).where(*conditions).order_by(*order)
     co_teachers = _co_teachers(session) if record_type is rt.COURSE else None
     for row in session.execute(query).mappings():
         values = {spec.name: row.get(spec.name) for spec in record_type.fields}

@@ -1,0 +1,119 @@
+"""`person`: the people of the service."""
+
+from __future__ import annotations
+
+import click
+
+from .context import State, pass_state
+from .options import filter_options, reading, writing
+from .output import output_options, render, render_record
+
+STATUSES = click.Choice(["active", "on_leave", "left", "retired"])
+
+
+@click.group()
+def person() -> None:
+    """Teachers, supervisors, trainers and trainees.
+
+    \b
+    Example:
+      mbp-registry person add T001 --name "Aileen Munro" --organisation NHS-HIGHLAND
+      mbp-registry person list --region North --stage teacher
+      mbp-registry person show T001
+    """
+
+
+@person.command("add")
+@click.argument("ref")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--organisation", "--org", required=True, metavar="CODE", help="Organisation code.")
+@click.option("--email", help="Email address (unique).")
+@click.option("--status", type=STATUSES, default="active", show_default=True)
+@click.option("--joined-on", metavar="DATE", help="When they joined the service.")
+@click.option("--planned-leaving-on", metavar="DATE", help="A declared leaving or retirement date.")
+@pass_state
+def person_add(state: State, ref, name, organisation, email, status, joined_on, planned_leaving_on) -> None:
+    """Add a person, identified by the service's REF (e.g. a staff number)."""
+    from registry import recordtypes as rt
+    from registry.records import add_record
+
+    raw = {
+        "ref": ref,
+        "name": name,
+        "organisation": organisation,
+        "email": email,
+        "status": status,
+        "joined_on": joined_on,
+        "planned_leaving_on": planned_leaving_on,
+    }
+    values = writing(state, lambda s: add_record(s, rt.PERSON, raw, actor=state.actor))
+    click.echo(f"Added {values['ref']} ({values['name']}, {values['organisation']}).")
+
+
+@person.command("list")
+@filter_options("organisation", "region", "programme", "status", "stage")
+@output_options()
+@pass_state
+def person_list(state: State, filters, fmt: str) -> None:
+    """List people with their current stage in each programme."""
+    from registry import views
+
+    rows = reading(state, lambda s: views.people(s, filters))
+    render(rows, fmt, ["ref", "name", "organisation", "region", "status", "stages", "planned_leaving_on"])
+
+
+@person.command("show")
+@click.argument("ref")
+@output_options(("table", "json"))
+@pass_state
+def person_show(state: State, ref: str, fmt: str) -> None:
+    """Show a person with their stages, supervision, recent sessions, CPD, retreats and courses."""
+    from registry import views
+
+    data = reading(state, lambda s: views.show_person(s, ref))
+    render_record(
+        data,
+        fmt,
+        {
+            "stages": ["programme", "stage", "attained_on", "assessed_by", "tac_level"],
+            "supervisors": ["supervisor", "programme", "started_on"],
+            "supervisees": ["supervisee", "programme", "started_on"],
+            "recent_sessions": ["held_on", "supervisor", "kind", "minutes", "mode", "programme"],
+            "cpd": ["date", "hours", "category", "description"],
+            "retreats": ["start_on", "days", "led_by", "residential", "online"],
+            "courses": ["code", "programme", "start_on", "lead", "co_teachers", "supervised"],
+            "trained_by": ["trainer", "programme", "stage", "trained_on"],
+            "trained": ["trainee", "programme", "stage", "trained_on"],
+        },
+    )
+
+
+@person.command("update")
+@click.argument("ref")
+@click.option("--name")
+@click.option("--organisation", "--org", metavar="CODE")
+@click.option("--email")
+@click.option("--status", type=STATUSES)
+@click.option("--joined-on", metavar="DATE")
+@click.option("--planned-leaving-on", metavar="DATE")
+@pass_state
+def person_update(state: State, ref, **changes) -> None:
+    """Change a person's details. Only the options given are changed."""
+    from registry import recordtypes as rt
+    from registry.records import update_record
+
+    writing(state, lambda s: update_record(s, rt.PERSON, ref, changes, actor=state.actor))
+    click.echo(f"Updated {ref}.")
+
+
+@person.command("leave")
+@click.argument("ref")
+@click.option("--on", "on", required=True, metavar="DATE", help="The day they left.")
+@click.option("--status", type=click.Choice(["left", "retired"]), default="left", show_default=True)
+@pass_state
+def person_leave(state: State, ref: str, on: str, status: str) -> None:
+    """Record that a person has left the service or retired."""
+    from registry.records import leave
+
+    values = writing(state, lambda s: leave(s, ref, on=on, status=status, actor=state.actor))
+    click.echo(f"{ref} {'retired' if status == 'retired' else 'left'} on {values['left_on'].isoformat()}.")

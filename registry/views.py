@@ -1,0 +1,252 @@
+"""Reading records back: filtered lists and one record with what relates to it.
+
+Lists are bundle rows (references shown as refs and codes) filtered in SQL; each
+function returns plain dicts for the renderer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from . import audit, fields, models
+from . import recordtypes as rt
+from .bundle_export import bundle_rows_where
+from .bundle_tables import TABLES
+from .vocab import STAGE_RANK, STAGES, STATUSES
+
+DATE_FIELD = {
+    "person": "joined_on",
+    "stage": "attained_on",
+    "training": "trained_on",
+    "supervision link": "started_on",
+    "session": "held_on",
+    "cpd": "date",
+    "retreat": "start_on",
+    "course": "start_on",
+    "nomination": "nominated_on",
+}
+PERSON_FIELDS = {
+    "person": ["ref"],
+    "stage": ["person"],
+    "training": ["trainer", "trainee"],
+    "supervision link": ["supervisor", "supervisee"],
+    "session": ["supervisor", "supervisee"],
+    "cpd": ["person"],
+    "retreat": ["person"],
+    "course": ["lead"],
+    "nomination": ["person"],
+}
+# Lists of events read best newest first.
+NEWEST_FIRST = {"session", "cpd", "retreat", "course", "training", "supervision link", "stage"}
+
+
+@dataclass
+class Filters:
+    person: str | None = None
+    organisation: str | None = None
+    region: str | None = None
+    programme: str | None = None
+    status: str | None = None
+    stage: str | None = None
+    date_from: Any = None
+    date_to: Any = None
+    current: bool = False
+    kind: str | None = None
+    category: str | None = None
+    as_of: dt.date | None = None
+
+
+def stage_rank_expression(column):
+    return case({stage: rank for stage, rank in STAGE_RANK.items()}, value=column)
+
+
+def list_records(session: Session, record_type: rt.RecordType, filters: Filters) -> list[dict]:
+    """The records of one type that meet the filters."""
+    table = TABLES[record_type.name]
+    as_of = filters.as_of or dt.date.today()
+    conditions = []
+    people = models.Person.__table__
+    person_columns = [table.c["id" if name == "ref" else f"{name}_id"] for name in PERSON_FIELDS[record_type.name]]
+    if filters.person:
+        person_id = select(people.c.id).where(people.c.ref == filters.person).scalar_subquery()
+        person_match = [column == person_id for column in person_columns]
+        if record_type is rt.COURSE:
+            co = models.CourseCoTeacher.__table__
+            person_match.append(exists().where(co.c.course_id == table.c.id, co.c.person_id == person_id))
+        conditions.append(or_(*person_match))
+    subject = person_columns[-1]
+    if filters.organisation or filters.region or filters.status:
+        chosen = select(people.c.id).join(models.Organisation.__table__)
+        if filters.organisation:
+            chosen = chosen.where(models.Organisation.code == filters.organisation)
+        if filters.region:
+            chosen = chosen.where(models.Organisation.region == filters.region)
+        if filters.status:
+            chosen = chosen.where(people.c.status == fields.choice("status", filters.status, STATUSES))
+        conditions.append(subject.in_(chosen))
+    if filters.programme:
+        programme_id = select(models.Programme.id).where(models.Programme.code == filters.programme).scalar_subquery()
+        if "programme_id" in table.c:
+            conditions.append(table.c.programme_id == programme_id)
+        else:
+            stages = models.Stage.__table__
+            conditions.append(subject.in_(select(stages.c.person_id).where(stages.c.programme_id == programme_id)))
+    if filters.stage:
+        stage = fields.choice("stage", filters.stage, STAGES)
+        if "stage" in table.c:
+            conditions.append(table.c.stage == stage)
+        else:
+            conditions.append(subject.in_(_people_at_stage(stage, filters.programme, as_of)))
+    date_column = table.c[DATE_FIELD[record_type.name]]
+    if filters.date_from is not None:
+        conditions.append(date_column >= fields.date("from", filters.date_from))
+    if filters.date_to is not None:
+        conditions.append(date_column <= fields.date("to", filters.date_to))
+    if filters.current and "ended_on" in table.c:
+        conditions.append(and_(table.c.started_on <= as_of, or_(table.c.ended_on.is_(None), table.c.ended_on > as_of)))
+    if filters.kind and "kind" in table.c:
+        conditions.append(table.c.kind == filters.kind)
+    if filters.category and "category" in table.c:
+        conditions.append(table.c.category == filters.category)
+    rows = list(bundle_rows_where(session, record_type, *conditions))
+    if record_type.name in NEWEST_FIRST:
+        rows.sort(key=lambda row: row[DATE_FIELD[record_type.name]], reverse=True)
+    return rows
+
+
+def _people_at_stage(stage: str, programme: str | None, as_of: dt.date):
+    """Ids of people whose highest stage (in a programme, or in any) on `as_of` is `stage`."""
+    stages = models.Stage.__table__
+    highest = (
+        select(stages.c.person_id, stages.c.programme_id, func.max(stage_rank_expression(stages.c.stage)).label("rank"))
+        .where(stages.c.attained_on <= as_of)
+        .group_by(stages.c.person_id, stages.c.programme_id)
+    )
+    if programme:
+        highest = highest.where(
+            stages.c.programme_id == select(models.Programme.id).where(models.Programme.code == programme).scalar_subquery()
+        )
+    highest = highest.subquery()
+    return select(highest.c.person_id).where(highest.c.rank == STAGE_RANK[stage])
+
+
+def people(session: Session, filters: Filters) -> list[dict]:
+    """People with their organisation's region and their current stages."""
+    rows = list_records(session, rt.PERSON, filters)
+    regions = dict(session.execute(select(models.Organisation.code, models.Organisation.region)))
+    stages = current_stages(session, [row["ref"] for row in rows], filters.as_of or dt.date.today())
+    return [
+        {
+            "ref": row["ref"],
+            "name": row["name"],
+            "organisation": row["organisation"],
+            "region": regions.get(row["organisation"]),
+            "status": row["status"],
+            "stages": stages.get(row["ref"], []),
+            "planned_leaving_on": row["planned_leaving_on"],
+        }
+        for row in rows
+    ]
+
+
+def current_stages(session: Session, refs: list[str], as_of: dt.date) -> dict[str, list[str]]:
+    """For each person, "PROGRAMME stage" of their highest stage in each programme on `as_of`."""
+    stages = models.Stage.__table__
+    rank = func.max(stage_rank_expression(stages.c.stage))
+    query = (
+        select(models.Person.ref, models.Programme.code, rank)
+        .join(models.Person, models.Person.id == stages.c.person_id)
+        .join(models.Programme, models.Programme.id == stages.c.programme_id)
+        .where(stages.c.attained_on <= as_of)
+        .group_by(models.Person.ref, models.Programme.code)
+        .order_by(models.Person.ref, models.Programme.code)
+    )
+    if len(refs) < 500:
+        query = query.where(models.Person.ref.in_(refs))
+    result: dict[str, list[str]] = {}
+    for ref, programme, best in session.execute(query):
+        result.setdefault(ref, []).append(f"{programme} {STAGES[best - 1]}")
+    return result
+
+
+def organisations(session: Session, region: str | None = None) -> list[dict]:
+    org, person = models.Organisation, models.Person
+    active = func.sum(case((person.status == "active", 1), else_=0))
+    query = (
+        select(org.code, org.name, org.region, func.count(person.id), active)
+        .outerjoin(person, person.organisation_id == org.id)
+        .group_by(org.code, org.name, org.region)
+        .order_by(org.code)
+    )
+    if region:
+        query = query.where(org.region == region)
+    return [
+        {"code": code, "name": name, "region": reg, "people": total, "active": int(active_count or 0)}
+        for code, name, reg, total, active_count in session.execute(query)
+    ]
+
+
+def programmes(session: Session) -> list[dict]:
+    programme, stage = models.Programme, models.Stage
+    query = (
+        select(programme.code, programme.name, func.count(func.distinct(stage.person_id)))
+        .outerjoin(stage, stage.programme_id == programme.id)
+        .group_by(programme.code, programme.name)
+        .order_by(programme.code)
+    )
+    return [{"code": code, "name": name, "people": count} for code, name, count in session.execute(query)]
+
+
+def show_person(session: Session, ref: str, *, as_of: dt.date | None = None, recent: int = 10) -> dict:
+    """A person with their stages, supervisors, supervisees, recent sessions, CPD, retreats and courses."""
+    from .records import find_row
+
+    as_of = as_of or dt.date.today()
+    person = find_row(session, rt.PERSON, ref)
+    region = session.execute(
+        select(models.Organisation.region).where(models.Organisation.code == person["organisation"])
+    ).scalar()
+    year_ago = as_of - dt.timedelta(days=365)
+
+    def mine(record_type, **kwargs):
+        return list_records(session, record_type, Filters(person=ref, as_of=as_of, **kwargs))
+
+    links = mine(rt.SUPERVISION, current=True)
+    sessions = [row for row in mine(rt.SESSION) if row["supervisee"] == ref][:recent]
+    for row in sessions:
+        row.pop("notes", None)
+    return {
+        **person,
+        "region": region,
+        "stages": mine(rt.STAGE),
+        "current_stages": current_stages(session, [ref], as_of).get(ref, []),
+        "supervisors": [row for row in links if row["supervisee"] == ref],
+        "supervisees": [row for row in links if row["supervisor"] == ref],
+        "recent_sessions": sessions,
+        "cpd": mine(rt.CPD, date_from=year_ago + dt.timedelta(days=1)),
+        "retreats": mine(rt.RETREAT, date_from=year_ago + dt.timedelta(days=1)),
+        "courses": mine(rt.COURSE)[:recent],
+        "trained_by": [row for row in mine(rt.TRAINING) if row["trainee"] == ref],
+        "trained": [row for row in mine(rt.TRAINING) if row["trainer"] == ref],
+    }
+
+
+def sessions_with_notes(session: Session, filters: Filters, *, actor: str) -> list[dict]:
+    """Sessions including their confidential notes; the reading is audited."""
+    rows = list_records(session, rt.SESSION, filters)
+    shown = {name: value for name, value in vars(filters).items() if value not in (None, False)}
+    audit.record(
+        session,
+        actor=actor,
+        action="read_notes",
+        record_type="session",
+        record_key="; ".join(f"{k}={v}" for k, v in shown.items()) or "all",
+        person_ref=filters.person,
+        details=f'{{"sessions": {len(rows)}}}',
+    )
+    return rows
