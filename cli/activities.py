@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from .context import State, pass_state
-from .options import columns_of, filter_options, reading, writing
-from .output import output_options, render
+from .options import filter_options, list_records, writing
+from .output import output_options
 
 CATEGORIES = click.Choice(["course", "workshop", "conference", "reading", "teaching_observation", "other"])
 
@@ -45,11 +45,7 @@ def cpd_log(state: State, person, date_, hours, category, description) -> None:
 @pass_state
 def cpd_list(state: State, filters, fmt: str) -> None:
     """List CPD activities, newest first."""
-    from registry import recordtypes as rt
-    from registry import views
-
-    rows = reading(state, lambda s: views.list_records(s, rt.CPD, filters))
-    render(rows, fmt, columns_of("cpd"))
+    list_records(state, "cpd", filters, fmt)
 
 
 @click.group()
@@ -94,8 +90,4 @@ def retreat_log(state: State, person, start_on, days, led_by, residential, onlin
 @pass_state
 def retreat_list(state: State, filters, fmt: str) -> None:
     """List retreats, newest first."""
-    from registry import recordtypes as rt
-    from registry import views
-
-    rows = reading(state, lambda s: views.list_records(s, rt.RETREAT, filters))
-    render(rows, fmt, columns_of("retreat"))
+    list_records(state, "retreat", filters, fmt)

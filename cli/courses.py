@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from .context import State, pass_state
-from .options import columns_of, filter_options, reading, writing
-from .output import output_options, render, render_record
+from .options import filter_options, list_records, reading, writing
+from .output import output_options, render_record
 
 
 @click.group()
@@ -55,11 +55,7 @@ def course_add(state: State, code, programme, start_on, lead, co_teachers, parti
 @pass_state
 def course_list(state: State, filters, fmt: str) -> None:
     """List courses, newest first; --person finds courses they led or co-taught."""
-    from registry import recordtypes as rt
-    from registry import views
-
-    rows = reading(state, lambda s: views.list_records(s, rt.COURSE, filters))
-    render(rows, fmt, columns_of("course"))
+    list_records(state, "course", filters, fmt)
 
 
 @course.command("show")

@@ -63,3 +63,14 @@ def columns_of(record_type_name: str, *, without: tuple[str, ...] = ()) -> list[
 
     record_type = {r.name: r for r in recordtypes.ALL}[record_type_name]
     return [c for c in record_type.columns if c not in without]
+
+
+def list_records(state: State, record_type_name: str, filters, fmt: str) -> None:
+    """Print the records of one type that meet the filters, in the chosen format."""
+    from registry import recordtypes, views
+
+    from .output import render
+
+    record_type = {r.name: r for r in recordtypes.ALL}[record_type_name]
+    rows = reading(state, lambda s: views.list_records(s, record_type, filters))
+    render(rows, fmt, columns_of(record_type_name))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from .context import State, pass_state
-from .options import columns_of, filter_options, reading, writing
-from .output import output_options, render
+from .options import filter_options, list_records, writing
+from .output import output_options
 
 STAGES = click.Choice(["trainee", "teacher", "supervisor", "trainer", "trainer_of_trainers"])
 TAC_LEVELS = click.Choice(["incompetent", "beginner", "advanced_beginner", "competent", "proficient", "advanced"])
@@ -54,11 +54,7 @@ def stage_add(state: State, person, programme, stage_, on, assessed_by, tac_leve
 @pass_state
 def stage_list(state: State, filters, fmt: str) -> None:
     """List stages attained, newest first."""
-    from registry import recordtypes as rt
-    from registry import views
-
-    rows = reading(state, lambda s: views.list_records(s, rt.STAGE, filters))
-    render(rows, fmt, columns_of("stage"))
+    list_records(state, "stage", filters, fmt)
 
 
 @click.group()
@@ -95,8 +91,4 @@ def training_add(state: State, trainer, trainee, programme, stage_, on) -> None:
 @pass_state
 def training_list(state: State, filters, fmt: str) -> None:
     """List training records, newest first."""
-    from registry import recordtypes as rt
-    from registry import views
-
-    rows = reading(state, lambda s: views.list_records(s, rt.TRAINING, filters))
-    render(rows, fmt, columns_of("training"))
+    list_records(state, "training", filters, fmt)

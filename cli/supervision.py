@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .context import State, pass_state
-from .options import columns_of, filter_options, reading, writing
+from .options import columns_of, filter_options, list_records, reading, writing
 from .output import output_options, render
 
 
@@ -120,8 +120,4 @@ def end(state: State, supervisor, supervisee, programme, on) -> None:
 @pass_state
 def links(state: State, filters, fmt: str) -> None:
     """List supervision links, newest first; --current for those in force today."""
-    from registry import recordtypes as rt
-    from registry import views
-
-    rows = reading(state, lambda s: views.list_records(s, rt.SUPERVISION, filters))
-    render(rows, fmt, columns_of("supervision link"))
+    list_records(state, "supervision link", filters, fmt)

@@ -4,8 +4,6 @@ Every rule that a database can hold lives in the database too: foreign keys, eac
 record's identity as a unique constraint, CHECKs for ranges and vocabularies.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import (

@@ -16,7 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any, Iterable, Iterator, Mapping
 
-from . import fields, recordtypes as rt
+from . import recordtypes as rt
 from .errors import Invalid
 from .vocab import STAGE_RANK, STAGES
 
