@@ -24,6 +24,8 @@ SUBCOMMANDS = {
     "retreat": ("cli.activities", "retreat"),
     "course": ("cli.courses", "course"),
     "audit": ("cli.audit", "audit"),
+    "import": ("cli.bundle", "import_"),
+    "export": ("cli.bundle", "export"),
 }
 
 

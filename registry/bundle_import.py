@@ -100,7 +100,7 @@ def import_bundle(
     importer.stage_files(directory)
     importer.check_across_records()
     if importer.errors:
-        raise ImportFailed(importer.errors)
+        raise ImportFailed(importer.sorted_errors())
     result = importer.merge(dry_run)
     importer.drop_staging()
     if not dry_run:
@@ -125,6 +125,17 @@ class _Importer:
         self.staged: dict[str, _Staged] = {}
         self.metadata = MetaData()
         self.co_teachers: Table | None = None
+
+    def sorted_errors(self) -> list[str]:
+        """Errors in bundle order: by file as read, then by line."""
+        order = {record_type.file: index for index, record_type in enumerate(rt.ALL)}
+
+        def position(message: str):
+            file, _, rest = message.partition(":")
+            line = rest.split(":", 1)[0]
+            return (order.get(file, -1), int(line) if line.isdigit() else 0)
+
+        return sorted(self.errors, key=position)
 
     # reading ------------------------------------------------------------
 

@@ -1,0 +1,96 @@
+"""`import` and `export`: the CSV bundle, and an Excel workbook for leads."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .context import State, pass_state
+from .options import reading, writing
+from .output import output_options, render
+
+
+@click.command("import")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the bundle and show what would change; write nothing.")
+@output_options()
+@pass_state
+def import_(state: State, directory: str, dry_run: bool, fmt: str) -> None:
+    """Import a bundle folder of CSV files, all or nothing.
+
+    Every row is checked first; on any error, each is listed as FILE:LINE: message and
+    nothing is written. Importing the same bundle again changes nothing.
+
+    \b
+    Example:
+      mbp-registry import ./bundle --dry-run
+      mbp-registry import ./bundle
+    """
+    from registry.bundle_import import ImportFailed, import_bundle
+
+    progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        if dry_run:
+            result = reading(
+                state, lambda s: import_bundle(s, directory, actor=state.actor, dry_run=True, progress=progress)
+            )
+        else:
+            result = writing(state, lambda s: import_bundle(s, directory, actor=state.actor, progress=progress))
+    except ImportFailed as failure:
+        if progress:
+            progress.done()
+        for line in failure.errors:
+            click.echo(line, err=True)
+        raise
+    if progress:
+        progress.done()
+    render(result.as_rows(), fmt, ["file", "added", "updated", "unchanged"])
+    if fmt == "table":
+        total = sum(c.added + c.updated for c in result.counts.values())
+        if dry_run:
+            click.echo(f"Dry run: {total} records would be added or updated; nothing was written.")
+        else:
+            click.echo(f"Imported {directory}: {total} records added or updated.")
+
+
+@click.command("export")
+@click.argument("directory", type=click.Path(file_okay=False), required=False)
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False), help="Also (or instead) write one Excel workbook.")
+@pass_state
+def export(state: State, directory: str | None, xlsx: str | None) -> None:
+    """Export everything as a bundle folder of CSV files (and/or an Excel workbook).
+
+    Rows are sorted by their key columns, so exports of the same data are identical.
+
+    \b
+    Example:
+      mbp-registry export ./backup-2026-11-22
+      mbp-registry export --xlsx registry.xlsx
+    """
+    if not directory and not xlsx:
+        raise click.UsageError("give a DIRECTORY, --xlsx FILE, or both")
+    from registry.bundle_export import export_bundle
+    from registry.workbook import export_workbook
+
+    if directory:
+        written = reading(state, lambda s: export_bundle(s, directory))
+        click.echo(f"Exported {sum(written.values())} records to {directory}/ ({len(written)} files).")
+    if xlsx:
+        written = reading(state, lambda s: export_workbook(s, xlsx))
+        click.echo(f"Exported {sum(written.values())} records to {xlsx} ({len(written)} sheets).")
+
+
+class _Progress:
+    """Rows read so far, on one line of standard error (only when it is a terminal)."""
+
+    def __init__(self):
+        self.rows = 0
+
+    def __call__(self, file: str, rows: int) -> None:
+        self.rows += rows
+        click.echo(f"\rreading {file}: {self.rows:,} rows so far", err=True, nl=False)
+
+    def done(self) -> None:
+        if self.rows:
+            click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
