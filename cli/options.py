@@ -74,3 +74,38 @@ def list_records(state: State, record_type_name: str, filters, fmt: str) -> None
     record_type = {r.name: r for r in recordtypes.ALL}[record_type_name]
     rows = reading(state, lambda s: views.list_records(s, record_type, filters))
     render(rows, fmt, columns_of(record_type_name))
+
+
+def as_of_option(func):
+    return click.option("--as-of", metavar="DATE", help="The day to report on. Default: today.")(func)
+
+
+def policy_option(func):
+    return click.option(
+        "--policy",
+        "policy_file",
+        metavar="FILE",
+        envvar="MBP_REGISTRY_POLICY",
+        show_envvar=True,
+        help="A TOML policy file. Default: the built-in policy (see `policy show`).",
+    )(func)
+
+
+def parse_as_of(value: str | None):
+    import datetime as dt
+
+    from registry import fields
+
+    return fields.date("as-of", value) or dt.date.today()
+
+
+def scope_options(func):
+    for option in reversed(
+        [
+            click.option("--organisation", "--org", metavar="CODE", help="Only people of this organisation."),
+            click.option("--region", metavar="NAME", help="Only people in this region."),
+            click.option("--programme", metavar="CODE", help="Only people with a stage in this programme."),
+        ]
+    ):
+        func = option(func)
+    return func

@@ -1,0 +1,446 @@
+"""Compliance with the policy: CPD hours, retreat days and supervision in the rolling window.
+
+The report for everyone is four aggregate queries (CPD, retreats and counted sessions
+per person and day in the window, and the days their courses started), then one pass
+over each person's dated amounts. Amounts are kept as whole numbers (hundredths of an
+hour, tenths of a day, sessions, minutes) so that sums are exact.
+
+`lapses_on` looks ahead with nothing dated after the as-of date counting: a record
+dated r leaves the window on r + window_days, so the totals only change on those days
+(and, under a monthly rule, when a calendar month becomes whole). Each is checked in
+order with prefix sums, and the first that fails is the lapse date.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, exists, func, select, union_all
+from sqlalchemy.orm import Session
+
+from . import models
+from .policy import Policy
+from .views import stage_rank_expression
+from .vocab import STAGE_RANK
+
+REQUIREMENTS = ("cpd", "retreat", "supervision")
+
+
+@dataclass
+class Scope:
+    organisation: str | None = None
+    region: str | None = None
+    programme: str | None = None
+    person: str | None = None
+
+
+class _Series:
+    """Dated amounts with prefix sums: the total over any window in O(log n)."""
+
+    def __init__(self, pairs: list[tuple[dt.date, int]]):
+        pairs.sort()
+        self.dates = [d for d, _ in pairs]
+        self.prefix = [0]
+        for _, amount in pairs:
+            self.prefix.append(self.prefix[-1] + amount)
+
+    def total(self, after: dt.date, upto: dt.date) -> int:
+        """Sum of amounts dated in (after, upto]."""
+        return self.prefix[bisect.bisect_right(self.dates, upto)] - self.prefix[bisect.bisect_right(self.dates, after)]
+
+
+@dataclass
+class _History:
+    """One person's dated records in the window."""
+
+    cpd: list = field(default_factory=list)  # (date, hundredths of an hour)
+    retreat: list = field(default_factory=list)  # (date, tenths of a day)
+    sessions: list = field(default_factory=list)  # (date, count)
+    minutes: list = field(default_factory=list)  # (date, minutes)
+    teaching: list = field(default_factory=list)  # (date, 1)
+
+
+@dataclass
+class Standing:
+    """Where a person stands on a day."""
+
+    cpd: int
+    retreat: int
+    sessions: int
+    teaching: bool
+    required: int
+    short_months: list[str]
+    shortfalls: list[str]
+
+
+class _Assessor:
+    def __init__(self, policy: Policy, history: _History):
+        self.policy = policy
+        self.window = dt.timedelta(days=policy.window_days)
+        self.cpd = _Series(history.cpd)
+        self.retreat = _Series(history.retreat)
+        self.sessions = _Series(history.sessions)
+        self.minutes = _Series(history.minutes)
+        self.teaching = _Series(history.teaching)
+        self.history = history
+
+    def standing(self, day: dt.date, counted_until: dt.date) -> Standing:
+        start = day - self.window
+        upto = min(day, counted_until)
+        cpd = self.cpd.total(start, upto)
+        retreat = self.retreat.total(start, upto)
+        sessions = self.sessions.total(start, upto)
+        teaching = self.teaching.total(start, upto) > 0
+        policy = self.policy
+        required = policy.sessions_when_teaching if teaching else policy.sessions_when_not_teaching
+        short_months = self._short_months(start, day, counted_until) if policy.minutes_each_month else []
+        shortfalls = []
+        if cpd < round(policy.cpd_hours * 100):
+            shortfalls.append("cpd")
+        if retreat < round(policy.retreat_days * 10):
+            shortfalls.append("retreat")
+        if sessions < required or short_months:
+            shortfalls.append("supervision")
+        return Standing(cpd, retreat, sessions, teaching, required, short_months, shortfalls)
+
+    def _short_months(self, start: dt.date, day: dt.date, counted_until: dt.date) -> list[str]:
+        """Calendar months wholly inside (start, day] with too few minutes of supervision."""
+        short = []
+        first = start + dt.timedelta(days=1)
+        month = first if first.day == 1 else _first_of_next_month(first)
+        while True:
+            following = _first_of_next_month(month)
+            last = following - dt.timedelta(days=1)
+            if last > day:
+                break
+            minutes = self.minutes.total(month - dt.timedelta(days=1), min(last, counted_until))
+            if minutes < self.policy.minutes_each_month:
+                short.append(month.strftime("%Y-%m"))
+            month = following
+        return short
+
+    def lapses_on(self, as_of: dt.date) -> dt.date | None:
+        """The first day after `as_of` on which the person would no longer be compliant."""
+        horizon = as_of + self.window
+        candidates = set()
+        for pairs in (self.history.cpd, self.history.retreat, self.history.sessions, self.history.teaching):
+            candidates.update(d + self.window for d, _ in pairs)
+        if self.policy.minutes_each_month:
+            month = _first_of_next_month(as_of)
+            while month <= horizon + dt.timedelta(days=31):
+                candidates.add(_first_of_next_month(month) - dt.timedelta(days=1))
+                month = _first_of_next_month(month)
+        for day in sorted(d for d in candidates if d > as_of):
+            if self.standing(day, as_of).shortfalls:
+                return day
+        return None
+
+    def leaving_next(self, as_of: dt.date, count: int = 5) -> list[dict]:
+        """The records that leave the window next, soonest first."""
+        leaving = []
+        for kind, pairs, unit in (
+            ("cpd", self.history.cpd, "hours"),
+            ("retreat", self.history.retreat, "days"),
+            ("supervision", self.history.sessions, "sessions"),
+            ("teaching", self.history.teaching, "courses"),
+        ):
+            for day, amount in pairs:
+                leaving.append({"leaves_on": day + self.window, "dated": day, "record": kind, "amount": _amount(kind, amount), "unit": unit})
+        leaving.sort(key=lambda row: (row["leaves_on"], row["record"]))
+        return [row for row in leaving if row["leaves_on"] > as_of][:count]
+
+
+def _amount(kind: str, amount: int):
+    if kind == "cpd":
+        return amount / 100
+    if kind == "retreat":
+        return amount / 10
+    return amount
+
+
+def _first_of_next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _assessed_people(session: Session, as_of: dt.date, policy: Policy, scope: Scope):
+    person, org, stage = models.Person, models.Organisation, models.Stage
+    qualifying = [
+        stage.person_id == person.id,
+        stage.attained_on <= as_of,
+        stage_rank_expression(stage.stage) >= STAGE_RANK[policy.minimum_stage],
+    ]
+    if scope.programme:
+        qualifying.append(stage.programme_id == _programme_id(scope.programme))
+    query = (
+        select(person.id, person.ref, person.name, org.code, org.region)
+        .join(org, org.id == person.organisation_id)
+        .where(person.status.in_(policy.assessed_statuses), exists().where(and_(*qualifying)))
+        .order_by(person.ref)
+    )
+    if scope.organisation:
+        query = query.where(org.code == scope.organisation)
+    if scope.region:
+        query = query.where(org.region == scope.region)
+    if scope.person:
+        query = query.where(person.ref == scope.person)
+    return query
+
+
+def _programme_id(code: str):
+    return select(models.Programme.id).where(models.Programme.code == code).scalar_subquery()
+
+
+def _histories(session: Session, people_ids, as_of: dt.date, policy: Policy) -> dict[int, _History]:
+    start = as_of - dt.timedelta(days=policy.window_days)
+    histories: dict[int, _History] = defaultdict(_History)
+    cpd, retreat, sess = models.CpdActivity, models.Retreat, models.SupervisionSession
+    course, co = models.Course, models.CourseCoTeacher
+
+    def in_window(column):
+        return and_(column > start, column <= as_of)
+
+    queries = {
+        "cpd": select(cpd.person_id, cpd.date, func.sum(cpd.hours))
+        .where(in_window(cpd.date), cpd.person_id.in_(people_ids))
+        .group_by(cpd.person_id, cpd.date),
+        "retreat": select(retreat.person_id, retreat.start_on, func.sum(retreat.days))
+        .where(in_window(retreat.start_on), retreat.person_id.in_(people_ids))
+        .group_by(retreat.person_id, retreat.start_on),
+        "sessions": select(sess.supervisee_id, sess.held_on, func.count(), func.sum(sess.minutes))
+        .where(in_window(sess.held_on), sess.kind.in_(policy.counted_kinds), sess.supervisee_id.in_(people_ids))
+        .group_by(sess.supervisee_id, sess.held_on),
+    }
+    for person_id, day, hours in session.execute(queries["cpd"]):
+        histories[person_id].cpd.append((day, round(float(hours) * 100)))
+    for person_id, day, days in session.execute(queries["retreat"]):
+        histories[person_id].retreat.append((day, round(float(days) * 10)))
+    for person_id, day, count, minutes in session.execute(queries["sessions"]):
+        history = histories[person_id]
+        history.sessions.append((day, count))
+        history.minutes.append((day, int(minutes)))
+    taught = union_all(
+        select(course.lead_id.label("person_id"), course.start_on).where(in_window(course.start_on)),
+        select(co.person_id, course.start_on).join(course, course.id == co.course_id).where(in_window(course.start_on)),
+    ).subquery()
+    teaching = (
+        select(taught.c.person_id, taught.c.start_on)
+        .where(taught.c.person_id.in_(people_ids))
+        .group_by(taught.c.person_id, taught.c.start_on)
+    )
+    for person_id, day in session.execute(teaching):
+        histories[person_id].teaching.append((day, 1))
+    return histories
+
+
+def assess(
+    session: Session, as_of: dt.date, policy: Policy, scope: Scope | None = None
+) -> list[tuple[dict, _Assessor]]:
+    """Each assessed person (sorted by ref) with their assessor."""
+    scope = scope or Scope()
+    people_query = _assessed_people(session, as_of, policy, scope)
+    people = session.execute(people_query).all()
+    ids = people_query.with_only_columns(models.Person.id).scalar_subquery()
+    histories = _histories(session, ids, as_of, policy)
+    result = []
+    for person_id, ref, name, organisation, region in people:
+        info = {"person": ref, "name": name, "organisation": organisation, "region": region}
+        result.append((info, _Assessor(policy, histories.get(person_id, _History()))))
+    return result
+
+
+def compliance_report(
+    session: Session,
+    *,
+    as_of: dt.date,
+    policy: Policy,
+    scope: Scope | None = None,
+    only_noncompliant: bool = False,
+) -> dict:
+    """The contract's compliance report: {"as_of", "people": [...]}."""
+    rows = []
+    for info, assessor in assess(session, as_of, policy, scope):
+        standing = assessor.standing(as_of, as_of)
+        compliant = not standing.shortfalls
+        if only_noncompliant and compliant:
+            continue
+        row = {
+            **info,
+            "compliant": compliant,
+            "cpd_hours": standing.cpd / 100,
+            "retreat_days": standing.retreat / 10,
+            "supervision_sessions": standing.sessions,
+            "supervision_required": standing.required,
+            "teaching": standing.teaching,
+            "shortfalls": standing.shortfalls,
+            "lapses_on": assessor.lapses_on(as_of) if compliant else None,
+        }
+        if policy.minutes_each_month:
+            row["supervision_months_short"] = standing.short_months
+        rows.append(row)
+    return {"as_of": as_of, "policy": policy.name, "people": rows}
+
+
+def needs(row: dict, policy: Policy) -> list[str]:
+    """What a person must still do, in words a lead can act on."""
+    said = []
+    if "cpd" in row["shortfalls"]:
+        said.append(f"needs {_number(policy.cpd_hours - row['cpd_hours'])} more CPD hours")
+    if "retreat" in row["shortfalls"]:
+        said.append(f"needs {_number(policy.retreat_days - row['retreat_days'])} more retreat days")
+    if "supervision" in row["shortfalls"]:
+        missing = row["supervision_required"] - row["supervision_sessions"]
+        if missing > 0:
+            said.append(f"needs {missing} more supervision session{'s' if missing != 1 else ''}")
+        for month in row.get("supervision_months_short") or []:
+            said.append(f"needs {policy.minutes_each_month} minutes of supervision in {month}")
+    return said
+
+
+def _number(value: float) -> str:
+    return f"{round(value, 2):g}"
+
+
+def due(session: Session, *, as_of: dt.date, within: int, policy: Policy, scope: Scope | None = None) -> list[dict]:
+    """Compliant people who lapse within `within` days, soonest first, with what they must do."""
+    limit = as_of + dt.timedelta(days=within)
+    rows = []
+    for info, assessor in assess(session, as_of, policy, scope):
+        if assessor.standing(as_of, as_of).shortfalls:
+            continue
+        lapse = assessor.lapses_on(as_of)
+        if lapse is None or lapse > limit:
+            continue
+        then = assessor.standing(lapse, as_of)
+        at_lapse = {
+            "shortfalls": then.shortfalls,
+            "cpd_hours": then.cpd / 100,
+            "retreat_days": then.retreat / 10,
+            "supervision_sessions": then.sessions,
+            "supervision_required": then.required,
+            "supervision_months_short": then.short_months,
+        }
+        rows.append(
+            {
+                **info,
+                "lapses_on": lapse,
+                "act_by": lapse - dt.timedelta(days=1),
+                "shortfalls": then.shortfalls,
+                "needs": needs(at_lapse, policy),
+            }
+        )
+    rows.sort(key=lambda row: (row["lapses_on"], row["person"]))
+    return rows
+
+
+def summary(session: Session, *, as_of: dt.date, policy: Policy, scope: Scope | None = None) -> dict:
+    """Compliance rates by region, by organisation, and how many are short of each requirement."""
+    report = compliance_report(session, as_of=as_of, policy=policy, scope=scope)
+    people = report["people"]
+
+    def rates(key: str) -> list[dict]:
+        groups: dict[str, list[dict]] = defaultdict(list)
+        for row in people:
+            groups[row[key]].append(row)
+        return [
+            {
+                key: name,
+                "assessed": len(rows),
+                "compliant": sum(r["compliant"] for r in rows),
+                "rate": _rate(sum(r["compliant"] for r in rows), len(rows)),
+                **{f"short_of_{req}": sum(req in r["shortfalls"] for r in rows) for req in REQUIREMENTS},
+            }
+            for name, rows in sorted(groups.items())
+        ]
+
+    total = len(people)
+    compliant = sum(r["compliant"] for r in people)
+    return {
+        "as_of": as_of,
+        "assessed": total,
+        "compliant": compliant,
+        "rate": _rate(compliant, total),
+        "by_requirement": [
+            {"requirement": req, "short": sum(req in r["shortfalls"] for r in people)} for req in REQUIREMENTS
+        ],
+        "by_region": rates("region"),
+        "by_organisation": rates("organisation"),
+    }
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def listing_check(
+    session: Session, *, as_of: dt.date, policy: Policy, person: str | None = None, minimum_courses: int = 2
+) -> list[dict]:
+    """BAMBA listing: for each teacher and programme, stage teacher or higher, at least
+    `minimum_courses` supervised courses taught in that programme, and compliant now."""
+    stage, person_model, programme = models.Stage, models.Person, models.Programme
+    course, co = models.Course, models.CourseCoTeacher
+    rank = func.max(stage_rank_expression(stage.stage))
+    holders = (
+        select(person_model.id, person_model.ref, person_model.name, programme.id, programme.code, rank)
+        .join(person_model, person_model.id == stage.person_id)
+        .join(programme, programme.id == stage.programme_id)
+        .where(stage.attained_on <= as_of, person_model.status == "active")
+        .group_by(person_model.id, person_model.ref, person_model.name, programme.id, programme.code)
+        .having(rank >= STAGE_RANK["teacher"])
+        .order_by(person_model.ref, programme.code)
+    )
+    if person:
+        holders = holders.where(person_model.ref == person)
+    taught = union_all(
+        select(course.id, course.lead_id.label("person_id"), course.programme_id).where(
+            course.supervised.is_(True), course.start_on <= as_of
+        ),
+        select(course.id, co.person_id, course.programme_id)
+        .join(co, co.course_id == course.id)
+        .where(course.supervised.is_(True), course.start_on <= as_of),
+    ).subquery()
+    counts = {
+        (person_id, programme_id): n
+        for person_id, programme_id, n in session.execute(
+            select(taught.c.person_id, taught.c.programme_id, func.count(func.distinct(taught.c.id))).group_by(
+                taught.c.person_id, taught.c.programme_id
+            )
+        )
+    }
+    compliance = {
+        row["person"]: row
+        for row in compliance_report(session, as_of=as_of, policy=policy, scope=Scope(person=person))["people"]
+    }
+    rows = []
+    for person_id, ref, name, programme_id, code, _ in session.execute(holders):
+        supervised = counts.get((person_id, programme_id), 0)
+        standing = compliance.get(ref)
+        missing = []
+        if supervised < minimum_courses:
+            missing.append(f"needs {minimum_courses - supervised} more supervised {code} course{'s' if minimum_courses - supervised != 1 else ''}")
+        if standing is None or not standing["compliant"]:
+            missing.extend(needs(standing, policy) if standing else ["not assessed"])
+        rows.append(
+            {
+                "person": ref,
+                "name": name,
+                "programme": code,
+                "supervised_courses": supervised,
+                "compliant": bool(standing and standing["compliant"]),
+                "eligible": not missing,
+                "missing": missing,
+            }
+        )
+    return rows
+
+
+def person_compliance(session: Session, ref: str, *, as_of: dt.date, policy: Policy) -> dict | None:
+    """One person's compliance and the records that leave the window next (None if not assessed)."""
+    assessed = assess(session, as_of, policy, Scope(person=ref))
+    if not assessed:
+        return None
+    info, assessor = assessed[0]
+    row = compliance_report(session, as_of=as_of, policy=policy, scope=Scope(person=ref))["people"][0]
+    return {**row, "needs": needs(row, policy), "leaving_window_next": assessor.leaving_next(as_of)}
