@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .context import State, pass_state
-from .options import filter_options, reading, writing
+from .options import filter_options, policy_option, reading, writing
 from .output import output_options, render, render_record
 
 STATUSES = click.Choice(["active", "on_leave", "left", "retired"])
@@ -64,13 +64,18 @@ def person_list(state: State, filters, fmt: str) -> None:
 
 @person.command("show")
 @click.argument("ref")
+@policy_option
 @output_options(("table", "json"))
 @pass_state
-def person_show(state: State, ref: str, fmt: str) -> None:
-    """Show a person with their stages, supervision, recent sessions, CPD, retreats and courses."""
+def person_show(state: State, ref: str, policy_file, fmt: str) -> None:
+    """Show a person with their stages, supervision, recent sessions, CPD, retreats,
+    courses, and compliance with the records that leave the window next."""
     from registry import views
+    from registry.policy import load_policy
 
-    data = reading(state, lambda s: views.show_person(s, ref))
+    policy = load_policy(policy_file)
+    data = reading(state, lambda s: views.show_person(s, ref, policy=policy))
+    compliance = data.pop("compliance") if fmt == "table" else None
     render_record(
         data,
         fmt,
@@ -86,6 +91,29 @@ def person_show(state: State, ref: str, fmt: str) -> None:
             "trained": ["trainee", "programme", "stage", "trained_on"],
         },
     )
+    if fmt == "table":
+        click.echo("\nCompliance:")
+        click.echo(compliance_text(compliance))
+
+
+def compliance_text(row: dict | None) -> str:
+    if row is None:
+        return "not assessed (not active, or below the policy's minimum stage)"
+    lines = [
+        f"{'compliant' if row['compliant'] else 'NOT compliant'}: {row['cpd_hours']:g} CPD hours, "
+        f"{row['retreat_days']:g} retreat days, {row['supervision_sessions']} of {row['supervision_required']} "
+        f"supervision sessions ({'teaching' if row['teaching'] else 'not teaching'})"
+    ]
+    lines += [f"  {need}" for need in row["needs"]]
+    if row["lapses_on"]:
+        lines.append(f"lapses on {row['lapses_on'].isoformat()} unless more is logged")
+    if row["leaving_window_next"]:
+        lines.append("next to leave the window:")
+        lines += [
+            f"  {item['leaves_on'].isoformat()}  {item['record']} of {item['dated'].isoformat()} ({item['amount']:g} {item['unit'] if item['amount'] != 1 else item['unit'][:-1]})"
+            for item in row["leaving_window_next"]
+        ]
+    return "\n".join(lines)
 
 
 @person.command("update")

@@ -202,8 +202,13 @@ def programmes(session: Session) -> list[dict]:
     return [{"code": code, "name": name, "people": count} for code, name, count in session.execute(query)]
 
 
-def show_person(session: Session, ref: str, *, as_of: dt.date | None = None, recent: int = 10) -> dict:
-    """A person with their stages, supervisors, supervisees, recent sessions, CPD, retreats and courses."""
+def show_person(
+    session: Session, ref: str, *, as_of: dt.date | None = None, recent: int = 10, policy=None
+) -> dict:
+    """A person with their stages, supervisors, supervisees, recent sessions, CPD, retreats,
+    courses, and their compliance with the records that leave the window next."""
+    from .compliance import person_compliance
+    from .policy import default_policy
     from .records import find_row
 
     as_of = as_of or dt.date.today()
@@ -233,6 +238,7 @@ def show_person(session: Session, ref: str, *, as_of: dt.date | None = None, rec
         "courses": mine(rt.COURSE)[:recent],
         "trained_by": [row for row in mine(rt.TRAINING) if row["trainee"] == ref],
         "trained": [row for row in mine(rt.TRAINING) if row["trainer"] == ref],
+        "compliance": person_compliance(session, ref, as_of=as_of, policy=policy or default_policy()),
     }
 
 
