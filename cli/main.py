@@ -26,6 +26,7 @@ SUBCOMMANDS = {
     "retreat": ("cli.activities", "retreat"),
     "course": ("cli.courses", "course"),
     "audit": ("cli.audit", "audit"),
+    "succession": ("cli.succession", "succession"),
     "import": ("cli.bundle", "import_"),
     "export": ("cli.bundle", "export"),
 }

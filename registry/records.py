@@ -344,3 +344,25 @@ def log_session(
         )
         for supervisee in supervisees
     ]
+
+
+def withdraw_nomination(
+    session: Session, *, person: str, programme: str, region: str, role: str, actor: str
+) -> None:
+    """Remove a successor nomination (the audit trail keeps that it existed)."""
+    nomination = models.Nomination
+    person_id = _id_of(session, "person", "candidate", person)
+    programme_id = _id_of(session, "programme", "programme", programme)
+    found = session.scalars(
+        select(nomination).where(
+            nomination.person_id == person_id,
+            nomination.programme_id == programme_id,
+            nomination.region == region,
+            nomination.role == role,
+        )
+    ).first()
+    if found is None:
+        raise NotFound(f"candidate: {person!r} is not nominated for {role}/{programme}/{region}")
+    session.delete(found)
+    values = {"person": person, "programme": programme, "region": region, "role": role}
+    _audit(session, actor, "withdraw", rt.NOMINATION, values)

@@ -138,7 +138,7 @@ def _people_at_stage(stage: str, programme: str | None, as_of: dt.date):
 def people(session: Session, filters: Filters) -> list[dict]:
     """People with their organisation's region and their current stages."""
     rows = list_records(session, rt.PERSON, filters)
-    regions = dict(session.execute(select(models.Organisation.code, models.Organisation.region)))
+    regions = dict(session.execute(select(models.Organisation.code, models.Organisation.region)).all())
     stages = current_stages(session, [row["ref"] for row in rows], filters.as_of or dt.date.today())
     return [
         {
@@ -256,3 +256,8 @@ def sessions_with_notes(session: Session, filters: Filters, *, actor: str) -> li
         details=f'{{"sessions": {len(rows)}}}',
     )
     return rows
+
+
+def names(session: Session) -> dict[str, str]:
+    """Everybody's name by ref."""
+    return dict(session.execute(select(models.Person.ref, models.Person.name)).all())

@@ -1,0 +1,141 @@
+"""`succession`: the governance lead's report, successor nominations and what-if."""
+
+from __future__ import annotations
+
+import click
+
+from .context import State, pass_state
+from .options import as_of_option, parse_as_of, policy_option, reading, writing
+from .output import json_text, output_options, render
+
+READINESS = click.Choice(["ready_now", "1_2_years", "3_plus_years"])
+
+
+@click.group()
+def succession() -> None:
+    """Where the service depends on one person, trainer generations, successors.
+
+    \b
+    Example:
+      mbp-registry succession report
+      mbp-registry succession what-if --without S03
+      mbp-registry succession nominate --post supervisor/MBCT/South \\
+          --candidate T018 --readiness 1_2_years
+    """
+
+
+def _cap(policy_file) -> int:
+    from registry.policy import load_policy
+
+    return load_policy(policy_file).max_supervisees
+
+
+@succession.command("report")
+@as_of_option
+@policy_option
+@output_options(("table", "json"))
+@pass_state
+def report(state: State, as_of, policy_file, fmt) -> None:
+    """Single points of failure, trainer generations, missing generations, trainers with
+    no successor, people leaving within 18 months, and key posts without a successor."""
+    from registry.succession import succession_report
+
+    day = parse_as_of(as_of)
+    cap = _cap(policy_file)
+    data = reading(state, lambda s: succession_report(s, as_of=day, max_supervisees=cap))
+    if fmt == "json":
+        click.echo(json_text(data))
+    else:
+        from .succession_text import report_text
+
+        names = reading(state, _names)
+        click.echo(report_text(data, names))
+
+
+def _names(session) -> dict[str, str]:
+    from registry.views import names
+
+    return names(session)
+
+
+@succession.command("what-if")
+@click.option("--without", "without", multiple=True, required=True, metavar="REF", help="Someone who leaves; repeat for several.")
+@as_of_option
+@policy_option
+@output_options(("table", "json"))
+@pass_state
+def what_if_command(state: State, without, as_of, policy_file, fmt) -> None:
+    """The report as if these people left today: the risks that would be new."""
+    from registry.succession import what_if
+
+    day = parse_as_of(as_of)
+    cap = _cap(policy_file)
+    data = reading(state, lambda s: what_if(s, without=list(without), as_of=day, max_supervisees=cap))
+    if fmt == "json":
+        click.echo(json_text(data))
+    else:
+        from .succession_text import what_if_text
+
+        click.echo(what_if_text(data, reading(state, _names)))
+
+
+def _post(value: str) -> dict:
+    parts = [part.strip() for part in value.split("/")]
+    if len(parts) != 3 or not all(parts):
+        raise click.BadParameter(f"{value!r} is not ROLE/PROGRAMME/REGION, e.g. trainer/MBCT/North", param_hint="'--post'")
+    return {"role": parts[0], "programme": parts[1], "region": parts[2]}
+
+
+@succession.command("nominate")
+@click.option("--post", required=True, metavar="ROLE/PROGRAMME/REGION", help="e.g. trainer/MBCT/North.")
+@click.option("--candidate", required=True, metavar="REF")
+@click.option("--readiness", required=True, type=READINESS)
+@click.option("--emergency", is_flag=True, help="The emergency successor for the post.")
+@click.option("--on", "on", metavar="DATE", help="Date of the nomination. Default: today.")
+@pass_state
+def nominate(state: State, post, candidate, readiness, emergency, on) -> None:
+    """Nominate a successor for a key post."""
+    import datetime as dt
+
+    from registry import recordtypes as rt
+    from registry.records import add_record
+
+    raw = {
+        **_post(post),
+        "person": candidate,
+        "readiness": readiness,
+        "emergency": emergency,
+        "nominated_on": on or dt.date.today().isoformat(),
+    }
+    from .succession_text import READINESS_WORDS
+
+    writing(state, lambda s: add_record(s, rt.NOMINATION, raw, actor=state.actor))
+    click.echo(f"Nominated {candidate} for {post} ({READINESS_WORDS[readiness]}{', emergency' if emergency else ''}).")
+
+
+@succession.command("withdraw")
+@click.option("--post", required=True, metavar="ROLE/PROGRAMME/REGION")
+@click.option("--candidate", required=True, metavar="REF")
+@pass_state
+def withdraw(state: State, post, candidate) -> None:
+    """Withdraw a nomination."""
+    from registry.records import withdraw_nomination
+
+    writing(state, lambda s: withdraw_nomination(s, person=candidate, actor=state.actor, **_post(post)))
+    click.echo(f"Withdrew {candidate}'s nomination for {post}.")
+
+
+@succession.command("nominations")
+@click.option("--programme", metavar="CODE")
+@click.option("--region", metavar="NAME")
+@output_options()
+@pass_state
+def nominations(state: State, programme, region, fmt) -> None:
+    """List successor nominations by post."""
+    from registry import recordtypes as rt
+    from registry import views
+
+    rows = reading(state, lambda s: views.list_records(s, rt.NOMINATION, views.Filters(programme=programme)))
+    if region:
+        rows = [row for row in rows if row["region"] == region]
+    render(rows, fmt, ["role", "programme", "region", "person", "readiness", "emergency", "nominated_on"])

@@ -1,0 +1,434 @@
+"""Succession: single points of failure, trainer generations, successors, what-if.
+
+A `Snapshot` is read from the database in five queries (people, highest stages, current
+supervision links, lineage training records, nominations), all as of one date. The
+analysis works on the snapshot alone, so a what-if is the same analysis on a snapshot
+in which some people have left.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from . import models
+from .vocab import POST_ROLES, STAGE_RANK, STAGES
+
+SUPERVISOR = STAGE_RANK["supervisor"]
+TRAINER = STAGE_RANK["trainer"]
+LEAVING_SOON_DAYS = 548  # 18 months
+
+
+@dataclass(frozen=True)
+class Person:
+    ref: str
+    name: str
+    status: str
+    region: str
+    planned_leaving_on: dt.date | None
+
+
+@dataclass
+class Snapshot:
+    as_of: dt.date
+    people: dict[str, Person]
+    # Highest stage rank of each person in each programme on the as-of date.
+    stages: dict[tuple[str, str], int]
+    # Current supervision links: (supervisor, supervisee, programme).
+    links: list[tuple[str, str, str]]
+    # Lineage training records: (trainer, trainee, programme), towards trainer stages.
+    training: list[tuple[str, str, str]]
+    nominations: list[dict] = field(default_factory=list)
+    max_supervisees: int = 0
+
+    def active(self, ref: str) -> bool:
+        person = self.people.get(ref)
+        return person is not None and person.status == "active"
+
+    def stage(self, ref: str, programme: str) -> int:
+        return self.stages.get((ref, programme), 0)
+
+    def without(self, refs: list[str]) -> "Snapshot":
+        """The same service as if these people had left."""
+        people = dict(self.people)
+        for ref in refs:
+            people[ref] = replace(people[ref], status="left")
+        return replace(self, people=people)
+
+    @property
+    def programmes(self) -> list[str]:
+        return sorted({programme for _, programme in self.stages})
+
+
+def load_snapshot(session: Session, as_of: dt.date, *, max_supervisees: int = 0) -> Snapshot:
+    from .views import stage_rank_expression
+
+    person, org, stage, programme = models.Person, models.Organisation, models.Stage, models.Programme
+    people = {
+        ref: Person(ref, name, status, region, leaving)
+        for ref, name, status, region, leaving in session.execute(
+            select(person.ref, person.name, person.status, org.region, person.planned_leaving_on).join(
+                org, org.id == person.organisation_id
+            )
+        )
+    }
+    rank = func.max(stage_rank_expression(stage.stage))
+    stages = {
+        (ref, code): best
+        for ref, code, best in session.execute(
+            select(person.ref, programme.code, rank)
+            .join(person, person.id == stage.person_id)
+            .join(programme, programme.id == stage.programme_id)
+            .where(stage.attained_on <= as_of)
+            .group_by(person.ref, programme.code)
+        )
+    }
+    supervisor, supervisee = person.__table__.alias("supervisor"), person.__table__.alias("supervisee")
+    link = models.SupervisionLink
+    links = [
+        tuple(row)
+        for row in session.execute(
+            select(supervisor.c.ref, supervisee.c.ref, programme.code)
+            .select_from(link)
+            .join(supervisor, supervisor.c.id == link.supervisor_id)
+            .join(supervisee, supervisee.c.id == link.supervisee_id)
+            .join(programme, programme.id == link.programme_id)
+            .where(link.started_on <= as_of, or_(link.ended_on.is_(None), link.ended_on > as_of))
+        )
+    ]
+    trainer, trainee = person.__table__.alias("trainer"), person.__table__.alias("trainee")
+    training = models.Training
+    lineage = [
+        tuple(row)
+        for row in session.execute(
+            select(trainer.c.ref, trainee.c.ref, programme.code)
+            .select_from(training)
+            .join(trainer, trainer.c.id == training.trainer_id)
+            .join(trainee, trainee.c.id == training.trainee_id)
+            .join(programme, programme.id == training.programme_id)
+            .where(training.stage.in_(("trainer", "trainer_of_trainers")), training.trained_on <= as_of)
+        )
+    ]
+    nomination = models.Nomination
+    nominations = [
+        {
+            "person": ref,
+            "programme": code,
+            "region": region,
+            "role": role,
+            "readiness": readiness,
+            "emergency": bool(emergency),
+            "nominated_on": nominated_on,
+        }
+        for ref, code, region, role, readiness, emergency, nominated_on in session.execute(
+            select(
+                person.ref,
+                programme.code,
+                nomination.region,
+                nomination.role,
+                nomination.readiness,
+                nomination.emergency,
+                nomination.nominated_on,
+            )
+            .join(person, person.id == nomination.person_id)
+            .join(programme, programme.id == nomination.programme_id)
+            .where(nomination.nominated_on <= as_of)
+            .order_by(programme.code, nomination.region, nomination.role, person.ref)
+        )
+    ]
+    return Snapshot(as_of, people, stages, links, lineage, nominations, max_supervisees)
+
+
+# ---------------------------------------------------------------- analysis
+
+
+def analyse(snapshot: Snapshot) -> dict:
+    """The succession report as plain data (the contract's keys, then the project's own)."""
+    generations, edges = trainer_lineage(snapshot)
+    return {
+        "as_of": snapshot.as_of,
+        "single_points_of_failure": supervision_risks(snapshot) + training_risks(snapshot),
+        "trainer_generations": active_generations(snapshot, generations),
+        "missing_generations": missing_generations(snapshot, generations),
+        "no_successor": no_successor(snapshot, edges),
+        "leaving_soon": leaving_soon(snapshot),
+        "unsupervised": unsupervised(snapshot),
+        "posts": posts(snapshot),
+        "caseload": caseload(snapshot),
+    }
+
+
+def supervision_risks(s: Snapshot) -> list[dict]:
+    able: dict[tuple[str, str], set[str]] = defaultdict(set)  # (region, programme) -> active supervisors+
+    for (ref, programme), rank in s.stages.items():
+        if rank >= SUPERVISOR and s.active(ref):
+            able[(s.people[ref].region, programme)].add(ref)
+    supervisors_of: dict[tuple[str, str], set[str]] = defaultdict(set)  # (supervisee, programme)
+    for supervisor, supervisee, programme in s.links:
+        if s.active(supervisor):
+            supervisors_of[(supervisee, programme)].add(supervisor)
+    stranded: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for (supervisee, programme), supervisors in supervisors_of.items():
+        if len(supervisors) != 1 or not s.active(supervisee):
+            continue
+        (only,) = supervisors
+        others = able[(s.people[supervisee].region, programme)] - {only, supervisee}
+        if not others:
+            stranded[(only, programme)].add(supervisee)
+    return sorted(
+        (
+            {
+                "kind": "supervision",
+                "person": supervisor,
+                "programme": programme,
+                "region": s.people[supervisor].region,
+                "affected": sorted(people),
+            }
+            for (supervisor, programme), people in stranded.items()
+        ),
+        key=lambda r: (r["programme"], r["person"]),
+    )
+
+
+def training_risks(s: Snapshot) -> list[dict]:
+    trainers: dict[tuple[str, str], set[str]] = defaultdict(set)
+    members: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for (ref, programme), rank in s.stages.items():
+        if not s.active(ref):
+            continue
+        key = (s.people[ref].region, programme)
+        members[key].add(ref)
+        if rank >= TRAINER:
+            trainers[key].add(ref)
+    risks = []
+    for (region, programme), held_by in trainers.items():
+        others = members[(region, programme)] - held_by
+        if len(held_by) == 1 and others:
+            (only,) = held_by
+            risks.append(
+                {"kind": "training", "person": only, "programme": programme, "region": region, "affected": sorted(others)}
+            )
+    return sorted(risks, key=lambda r: (r["programme"], r["person"]))
+
+
+def trainer_lineage(s: Snapshot):
+    """Generations of every trainer (active or not) per programme, and the lineage edges."""
+    import networkx as nx
+
+    generations: dict[str, dict[str, int]] = {}
+    edges: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for trainer, trainee, programme in s.training:
+        if s.stage(trainer, programme) >= TRAINER and s.stage(trainee, programme) >= TRAINER:
+            edges[programme].add((trainer, trainee))
+    for programme in s.programmes:
+        graph = nx.DiGraph()
+        graph.add_nodes_from(ref for (ref, p), rank in s.stages.items() if p == programme and rank >= TRAINER)
+        graph.add_edges_from(edges[programme])
+        generation: dict[str, int] = {}
+        for ref in nx.topological_sort(graph):
+            trainers = list(graph.predecessors(ref))
+            generation[ref] = 1 + min((generation[t] for t in trainers), default=0)
+        generations[programme] = generation
+    return generations, edges
+
+
+def _active_trainers(s: Snapshot, programme: str) -> list[str]:
+    return sorted(
+        ref for (ref, p), rank in s.stages.items() if p == programme and rank >= TRAINER and s.active(ref)
+    )
+
+
+def active_generations(s: Snapshot, generations) -> dict[str, dict[str, int]]:
+    result = {}
+    for programme in s.programmes:
+        active = _active_trainers(s, programme)
+        if active:
+            result[programme] = {ref: generations[programme][ref] for ref in active}
+    return result
+
+
+def missing_generations(s: Snapshot, generations) -> list[dict]:
+    missing = []
+    for programme in s.programmes:
+        active = _active_trainers(s, programme)
+        if not active:
+            continue
+        deepest = max(generations[programme][ref] for ref in active)
+        missing += [{"programme": programme, "generation": g} for g in (2, 3) if deepest < g]
+    return missing
+
+
+def no_successor(s: Snapshot, edges) -> list[dict]:
+    result = []
+    for programme in s.programmes:
+        for ref in _active_trainers(s, programme):
+            trained = {x for t, x in edges[programme] if t == ref and s.active(x)}
+            if not trained:
+                result.append({"person": ref, "programme": programme})
+    return result
+
+
+def leaving_soon(s: Snapshot) -> list[dict]:
+    limit = s.as_of + dt.timedelta(days=LEAVING_SOON_DAYS)
+    senior = {ref for (ref, _), rank in s.stages.items() if rank >= SUPERVISOR}
+    rows = [
+        {"person": ref, "planned_leaving_on": person.planned_leaving_on}
+        for ref, person in s.people.items()
+        if ref in senior
+        and person.status == "active"
+        and person.planned_leaving_on is not None
+        and s.as_of < person.planned_leaving_on <= limit
+    ]
+    return sorted(rows, key=lambda r: (r["planned_leaving_on"], r["person"]))
+
+
+def unsupervised(s: Snapshot) -> list[dict]:
+    """Active people whose every current supervision link in a programme is with someone not active."""
+    linked: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for supervisor, supervisee, programme in s.links:
+        linked[(supervisee, programme)].append(supervisor)
+    rows = [
+        {"person": supervisee, "programme": programme, "region": s.people[supervisee].region}
+        for (supervisee, programme), supervisors in linked.items()
+        if s.active(supervisee) and not any(s.active(x) for x in supervisors)
+    ]
+    return sorted(rows, key=lambda r: (r["programme"], r["person"]))
+
+
+def posts(s: Snapshot) -> list[dict]:
+    """Each key post (role, programme, region): holders, nominated successors, bench strength."""
+    holders: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for (ref, programme), rank in sorted(s.stages.items()):
+        if not s.active(ref):
+            continue
+        for role in POST_ROLES:
+            if rank >= STAGE_RANK[role]:
+                holders[(role, programme, s.people[ref].region)].append(ref)
+    nominated: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for nomination in s.nominations:
+        if s.active(nomination["person"]):
+            nominated[(nomination["role"], nomination["programme"], nomination["region"])].append(nomination)
+    rows = []
+    for role, programme, region in sorted(set(holders) | set(nominated), key=lambda k: (k[1], k[2], POST_ROLES.index(k[0]))):
+        held = holders.get((role, programme, region), [])
+        candidates = nominated.get((role, programme, region), [])
+        ready = sorted(c["person"] for c in candidates if c["readiness"] == "ready_now")
+        rows.append(
+            {
+                "role": role,
+                "programme": programme,
+                "region": region,
+                "holders": held,
+                "successors": [
+                    {"person": c["person"], "readiness": c["readiness"], "emergency": c["emergency"]} for c in candidates
+                ],
+                "ready_now": len(ready),
+                "emergency": sorted(c["person"] for c in candidates if c["emergency"]),
+                "at_risk": len(held) == 1 and not ready,
+            }
+        )
+    return rows
+
+
+def caseload(s: Snapshot) -> list[dict]:
+    """Each active supervisor's current active supervisees per programme, flagged over the cap."""
+    counts: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for supervisor, supervisee, programme in s.links:
+        if s.active(supervisor) and s.active(supervisee):
+            counts[(supervisor, programme)].add(supervisee)
+    cap = s.max_supervisees
+    return [
+        {
+            "supervisor": supervisor,
+            "programme": programme,
+            "region": s.people[supervisor].region,
+            "supervisees": len(people),
+            "over_cap": bool(cap) and len(people) > cap,
+        }
+        for (supervisor, programme), people in sorted(counts.items())
+    ]
+
+
+# ---------------------------------------------------------------- commands' entry points
+
+
+def succession_report(session: Session, *, as_of: dt.date, max_supervisees: int = 0) -> dict:
+    return analyse(load_snapshot(session, as_of, max_supervisees=max_supervisees))
+
+
+CONTRACT_KEYS = ("single_points_of_failure", "missing_generations", "no_successor", "leaving_soon", "unsupervised")
+
+
+def what_if(session: Session, *, without: list[str], as_of: dt.date, max_supervisees: int = 0) -> dict:
+    """The report as if `without` left on the as-of date, with the risks that would be new."""
+    from .errors import NotFound
+
+    snapshot = load_snapshot(session, as_of, max_supervisees=max_supervisees)
+    unknown = [ref for ref in without if ref not in snapshot.people]
+    if unknown:
+        raise NotFound(f"without: no person {unknown[0]!r} in the registry")
+    before = analyse(snapshot)
+    after = analyse(snapshot.without(without))
+    new = {key: [item for item in after[key] if item not in before[key]] for key in CONTRACT_KEYS}
+    lost_trainer = []
+    for programme in snapshot.programmes:
+        had = {snapshot.people[ref].region for ref in _active_trainers(snapshot, programme)}
+        left = snapshot.without(without)
+        still = {left.people[ref].region for ref in _active_trainers(left, programme)}
+        lost_trainer += [{"programme": programme, "region": region} for region in sorted(had - still)]
+    return {
+        "as_of": as_of,
+        "without": sorted(without),
+        "new_risks": {**new, "regions_without_trainer": lost_trainer},
+        "report": after,
+    }
+
+
+def lineage_graph(session: Session, *, as_of: dt.date, programme: str | None = None):
+    """The whole training lineage (every stage) as a networkx DiGraph with attributes."""
+    import networkx as nx
+
+    snapshot = load_snapshot(session, as_of)
+    generations, _ = trainer_lineage(snapshot)
+    report = analyse(snapshot)
+    risky = {(r["person"], r["programme"]) for r in report["single_points_of_failure"]}
+    leaving = {r["person"] for r in report["leaving_soon"]}
+    trainer, trainee, prog = (
+        models.Person.__table__.alias("trainer"),
+        models.Person.__table__.alias("trainee"),
+        models.Programme.__table__,
+    )
+    training = models.Training.__table__
+    query = (
+        select(trainer.c.ref, trainee.c.ref, prog.c.code, training.c.stage, training.c.trained_on)
+        .select_from(training)
+        .join(trainer, trainer.c.id == training.c.trainer_id)
+        .join(trainee, trainee.c.id == training.c.trainee_id)
+        .join(prog, prog.c.id == training.c.programme_id)
+        .where(training.c.trained_on <= as_of)
+        .order_by(prog.c.code, trainer.c.ref, trainee.c.ref)
+    )
+    if programme:
+        query = query.where(prog.c.code == programme)
+    graph = nx.MultiDiGraph()
+    for a, b, code, stage, on in session.execute(query):
+        for ref in (a, b):
+            if ref not in graph:
+                person = snapshot.people[ref]
+                best = {p: STAGES[r - 1] for (x, p), r in snapshot.stages.items() if x == ref}
+                graph.add_node(
+                    ref,
+                    name=person.name,
+                    status=person.status,
+                    region=person.region,
+                    stages=best,
+                    generation={p: g[ref] for p, g in generations.items() if ref in g},
+                    single_point_of_failure=any((ref, p) in risky for p in best),
+                    leaving_soon=ref in leaving,
+                )
+        graph.add_edge(a, b, programme=code, stage=stage, trained_on=on.isoformat())
+    return graph
