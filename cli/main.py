@@ -27,6 +27,7 @@ SUBCOMMANDS = {
     "course": ("cli.courses", "course"),
     "audit": ("cli.audit", "audit"),
     "succession": ("cli.succession", "succession"),
+    "lineage": ("cli.lineage", "lineage"),
     "import": ("cli.bundle", "import_"),
     "export": ("cli.bundle", "export"),
 }

@@ -1,0 +1,86 @@
+"""`lineage`: who trained whom, as a tree, a graph file, or a picture for a board paper."""
+
+from __future__ import annotations
+
+import click
+
+from .context import State, pass_state
+from .options import as_of_option, parse_as_of, reading
+from .output import json_text, output_options
+
+
+@click.group()
+def lineage() -> None:
+    """The training lineage.
+
+    \b
+    Example:
+      mbp-registry lineage show R02
+      mbp-registry lineage export --format mermaid --programme MBCT
+      mbp-registry lineage draw --out lineage.svg
+    """
+
+
+@lineage.command("show")
+@click.argument("ref")
+@as_of_option
+@output_options(("table", "json"))
+@pass_state
+def show(state: State, ref: str, as_of, fmt) -> None:
+    """A person's lineage as an indented tree: who trained them, whom they trained."""
+    from registry.lineage import person_lineage
+
+    data = reading(state, lambda s: person_lineage(s, ref, as_of=parse_as_of(as_of)))
+    if fmt == "json":
+        click.echo(json_text(data))
+        return
+    generations = ", ".join(f"{code} generation {g}" for code, g in data["generation"].items())
+    click.echo(f"{data['person']} {data['name']}" + (f" ({generations})" if generations else ""))
+    click.echo("Trained by:")
+    click.echo("\n".join(_tree(data["trained_by"], "trained_by")) or "  nobody in the registry")
+    click.echo("Trained:")
+    click.echo("\n".join(_tree(data["trained"], "trained")) or "  nobody yet")
+
+
+def _tree(items: list[dict], branch: str, depth: int = 1) -> list[str]:
+    lines = []
+    for item in items:
+        generation = f" [generation {item['generation']}]" if item["generation"] else ""
+        stages = ", ".join(f"{s['stage']} {s['trained_on']}" for s in item["stages"])
+        lines.append(f"{'  ' * depth}{item['person']} {item['name']}{generation} - {item['programme']}: {stages}")
+        lines += _tree(item[branch], branch, depth + 1)
+    return lines
+
+
+@lineage.command("export")
+@click.option("--format", "fmt", type=click.Choice(["dot", "graphml", "mermaid", "json"]), default="dot", show_default=True)
+@click.option("--programme", metavar="CODE", help="Only this programme's lineage.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
+@as_of_option
+@pass_state
+def export(state: State, fmt, programme, out, as_of) -> None:
+    """Write the lineage graph as Graphviz dot, GraphML, Mermaid or JSON."""
+    from registry.lineage import export_text, lineage_graph
+
+    text = reading(state, lambda s: export_text(lineage_graph(s, as_of=parse_as_of(as_of), programme=programme), fmt))
+    if out:
+        with open(out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        click.echo(f"Wrote the lineage to {out}.")
+    else:
+        click.echo(text, nl=False)
+
+
+@lineage.command("draw")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="An .svg or .png file.")
+@click.option("--programme", metavar="CODE", help="Only this programme's lineage.")
+@as_of_option
+@pass_state
+def draw(state: State, out, programme, as_of) -> None:
+    """Draw the lineage with succession risks highlighted (graphviz if installed, else matplotlib)."""
+    from registry.lineage import draw as draw_graph
+    from registry.lineage import lineage_graph
+
+    graph = reading(state, lambda s: lineage_graph(s, as_of=parse_as_of(as_of), programme=programme))
+    tool = draw_graph(graph, out)
+    click.echo(f"Drew the lineage of {graph.number_of_nodes()} people to {out} (with {tool}).")
