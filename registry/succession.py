@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from . import models
-from .vocab import POST_ROLES, STAGE_RANK, STAGES
+from .vocab import POST_ROLES, STAGE_RANK
 
 SUPERVISOR = STAGE_RANK["supervisor"]
 TRAINER = STAGE_RANK["trainer"]
