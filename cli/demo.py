@@ -5,25 +5,52 @@ from __future__ import annotations
 import click
 
 from .context import State, pass_state
+from .options import reading, writing
 from .output import table_text
 
 
 @click.command()
 @pass_state
 def demo(state: State) -> None:
-    """Load the sample service from fixtures/ into the database and summarise it.
+    """Load the sample service from fixtures/ into the database, then print its
+    succession report, its compliance summary and the next reminders due.
 
     \b
     Example:
       mbp-registry --db demo.db demo
     """
+    import datetime as dt
+
+    from registry.compliance import due, summary
     from registry.db import display_url
     from registry.demo import load_demo, record_counts
-    from registry.session import reading, writing
+    from registry.policy import load_policy
+    from registry.succession import succession_report
+    from registry.views import names
 
-    with writing(state.engine) as session:
-        load_demo(session, actor=state.actor)
-    with reading(state.engine) as session:
-        counts = record_counts(session)
+    from .compliance import summary_text
+    from .succession_text import report_text
+
+    today = dt.date.today()
+    policy = load_policy()
+    writing(state, lambda s: load_demo(s, actor=state.actor))
+
+    def reports(session):
+        return (
+            record_counts(session),
+            succession_report(session, as_of=today, max_supervisees=policy.max_supervisees),
+            names(session),
+            summary(session, as_of=today, policy=policy),
+            due(session, as_of=today, within=60, policy=policy),
+        )
+
+    counts, succession, people, compliance, reminders = reading(state, reports)
     click.echo(f"The sample service is loaded into {display_url(state.engine.url)}.\n")
     click.echo(table_text(counts, ["records", "count"], ["Records", "Count"]))
+    click.echo("\n" + "=" * 78 + "\n")
+    click.echo(report_text(succession, people))
+    click.echo("\n" + "=" * 78 + "\n")
+    click.echo(summary_text(compliance))
+    click.echo("\nNext reminders (lapsing within 60 days):")
+    click.echo(table_text(reminders, ["lapses_on", "person", "name", "needs"], ["Lapses on", "Person", "Name", "What to do"]))
+    click.echo("\nNext: `mbp-registry cpd compliance`, `mbp-registry succession what-if --without S03`, `mbp-registry --help`.")
