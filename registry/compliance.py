@@ -129,7 +129,7 @@ class _Assessor:
         for pairs in (self.history.cpd, self.history.retreat, self.history.sessions, self.history.teaching):
             candidates.update(d + self.window for d, _ in pairs)
         if self.policy.minutes_each_month:
-            month = _first_of_next_month(as_of)
+            month = as_of.replace(day=1)
             while month <= horizon + dt.timedelta(days=31):
                 candidates.add(_first_of_next_month(month) - dt.timedelta(days=1))
                 month = _first_of_next_month(month)

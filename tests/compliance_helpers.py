@@ -1,0 +1,159 @@
+"""Small hand-made histories for the compliance tests, loaded with `mbp-registry import`.
+
+Every test writes the few rows it needs: people, stages, and CPD, retreat, session and
+course rows, all dated relative to one fixed as-of day in the past (AS_OF), so that the
+expected numbers can be worked out by hand. Organisations and programmes are fixed:
+
+- ORG-A (North), ORG-B (South), ORG-C (North);
+- MBCT and MBSR.
+
+A supervisor "SUP" (ORG-A, active, no stage, so never assessed) is always present to
+give supervision sessions.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+from tests.helpers import ok
+
+AS_OF = "2026-06-30"
+AS_OF_DATE = dt.date.fromisoformat(AS_OF)
+
+ORGANISATIONS = [("ORG-A", "Org A", "North"), ("ORG-B", "Org B", "South"), ("ORG-C", "Org C", "North")]
+PROGRAMMES = [("MBCT", "Mindfulness-Based Cognitive Therapy"), ("MBSR", "Mindfulness-Based Stress Reduction")]
+
+
+def before(days: int, as_of: dt.date = AS_OF_DATE) -> str:
+    """The ISO date `days` days before `as_of` (AS_OF by default)."""
+    return (as_of - dt.timedelta(days=days)).isoformat()
+
+
+def plus(day: str, days: int) -> str:
+    """The ISO date `days` days after the ISO date `day`."""
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+
+
+def teacher(ref: str, org: str = "ORG-A", *, status: str = "active", stage: str = "teacher",
+            programme: str = "MBCT", attained_on: str = "2020-01-01", name: str | None = None,
+            stages: list[tuple[str, str, str]] | None = None) -> dict:
+    """One person with one stage, or with `stages`: (programme, stage, attained_on) each."""
+    return {"ref": ref, "name": name or f"Name {ref}", "org": org, "status": status,
+            "stages": stages if stages is not None else [(programme, stage, attained_on)]}
+
+
+def _csv(header: list[str], rows: list[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return buffer.getvalue()
+
+
+def load(run, directory: Path, *, people: list[dict], cpd=(), retreats=(), sessions=(), courses=()) -> None:
+    """Import a bundle of `people` (made by `teacher`) and their records.
+
+    - cpd: (person, date, hours)
+    - retreats: (person, start_on, days)
+    - sessions: (supervisee, held_on, minutes, kind) given by SUP, or
+      (supervisor, supervisee, held_on, minutes, kind)
+    - courses: (code, programme, start_on, lead, [co_teachers], supervised)
+    """
+    people_rows = [["SUP", "Sue Pervisor", "ORG-A", "active"]]
+    stage_rows = []
+    for p in people:
+        people_rows.append([p["ref"], p["name"], p["org"], p["status"]])
+        for programme, stage, attained_on in p["stages"]:
+            stage_rows.append([p["ref"], programme, stage, attained_on])
+    session_rows = []
+    for row in sessions:
+        if len(row) == 4:
+            row = ("SUP", *row)
+        supervisor, supervisee, held_on, minutes, kind = row
+        session_rows.append([supervisor, supervisee, held_on, minutes, kind])
+    files = {
+        "organisations.csv": _csv(["code", "name", "region"], [list(o) for o in ORGANISATIONS]),
+        "programmes.csv": _csv(["code", "name"], [list(p) for p in PROGRAMMES]),
+        "people.csv": _csv(["ref", "name", "organisation", "status"], people_rows),
+        "stages.csv": _csv(["person", "programme", "stage", "attained_on"], stage_rows),
+        "cpd.csv": _csv(
+            ["person", "date", "hours", "category", "description"],
+            [[person, date, hours, "course", f"cpd {i}"] for i, (person, date, hours) in enumerate(cpd)],
+        ),
+        "retreats.csv": _csv(["person", "start_on", "days"], [list(r) for r in retreats]),
+        "sessions.csv": _csv(["supervisor", "supervisee", "held_on", "minutes", "kind"], session_rows),
+        "courses.csv": _csv(
+            ["code", "programme", "start_on", "lead", "co_teachers", "supervised"],
+            [[code, programme, start, lead, ";".join(co), "true" if supervised else "false"]
+             for code, programme, start, lead, co, supervised in courses],
+        ),
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (directory / name).write_text(text, encoding="utf-8", newline="")
+    ok(run, "import", str(directory))
+
+
+def baseline(ref: str, *, cpd_on: str = "2026-01-15", retreat_on: str = "2026-02-01",
+             sessions_on: tuple[str, ...] = ("2026-03-01",)) -> dict:
+    """Records that make a non-teaching person compliant: 30 h CPD, 5 retreat days, and
+    one individual session of 60 minutes per date in `sessions_on` (no "sessions" key
+    when there are none, so that a test can pass its own)."""
+    records = {"cpd": [(ref, cpd_on, 30)], "retreats": [(ref, retreat_on, 5)]}
+    if sessions_on:
+        records["sessions"] = [(ref, day, 60, "individual") for day in sessions_on]
+    return records
+
+
+def monthly(ref: str, first: str, count: int, minutes: int = 60, kind: str = "individual") -> list[tuple]:
+    """`count` sessions for `ref` given by SUP on the same day of `count` successive months
+    from the ISO date `first`."""
+    day = dt.date.fromisoformat(first)
+    rows = []
+    for i in range(count):
+        month = day.month - 1 + i
+        rows.append((ref, dt.date(day.year + month // 12, month % 12 + 1, day.day).isoformat(), minutes, kind))
+    return rows
+
+
+def merge(*parts: dict) -> dict:
+    """Concatenate the record lists of several `baseline`-like dicts."""
+    merged: dict[str, list] = {}
+    for part in parts:
+        for key, rows in part.items():
+            merged.setdefault(key, []).extend(rows)
+    return merged
+
+
+def compliance(run, *args: str, as_of: str = AS_OF) -> dict:
+    """`cpd compliance --as-of AS_OF --format json ARGS`, parsed."""
+    return json.loads(ok(run, "cpd", "compliance", "--as-of", as_of, "--format", "json", *args).stdout)
+
+
+def people_of(run, *args: str, as_of: str = AS_OF) -> list[dict]:
+    return compliance(run, *args, as_of=as_of)["people"]
+
+
+def row(person: str, *, compliant: bool, cpd_hours: float, retreat_days: float, supervision_sessions: int,
+        supervision_required: int, teaching: bool, shortfalls: list[str], lapses_on: str | None,
+        name: str | None = None, organisation: str = "ORG-A", region: str = "North") -> dict:
+    """The whole expected person object of the compliance report."""
+    return {
+        "person": person,
+        "name": name or f"Name {person}",
+        "organisation": organisation,
+        "region": region,
+        "compliant": compliant,
+        "cpd_hours": cpd_hours,
+        "retreat_days": retreat_days,
+        "supervision_sessions": supervision_sessions,
+        "supervision_required": supervision_required,
+        "teaching": teaching,
+        "shortfalls": shortfalls,
+        "lapses_on": lapses_on,
+    }
