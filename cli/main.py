@@ -13,6 +13,7 @@ from .context import State
 SUBCOMMANDS = {
     "init": ("cli.database", "init"),
     "db": ("cli.database", "db"),
+    "config": ("cli.database", "config"),
     "demo": ("cli.demo", "demo"),
     "org": ("cli.organisations", "org"),
     "programme": ("cli.organisations", "programme"),
@@ -28,6 +29,7 @@ SUBCOMMANDS = {
     "audit": ("cli.audit", "audit"),
     "succession": ("cli.succession", "succession"),
     "lineage": ("cli.lineage", "lineage"),
+    "fixtures": ("cli.fixtures_cmd", "fixtures"),
     "import": ("cli.bundle", "import_"),
     "export": ("cli.bundle", "export"),
 }

@@ -60,6 +60,12 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    from registry.fields import neutralise_formula
+
+    return neutralise_formula(value) if isinstance(value, str) else _cell(value)
+
+
 def table_text(rows: Iterable[dict], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
     from tabulate import tabulate
 
@@ -74,7 +80,7 @@ def csv_text(rows: Iterable[dict], columns: Sequence[str]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
+        writer.writerow([_csv_cell(row.get(column)) for column in columns])
     return buffer.getvalue().rstrip("\n")
 
 

@@ -145,3 +145,39 @@ def person_leave(state: State, ref: str, on: str, status: str) -> None:
 
     values = writing(state, lambda s: leave(s, ref, on=on, status=status, actor=state.actor))
     click.echo(f"{ref} {'retired' if status == 'retired' else 'left'} on {values['left_on'].isoformat()}.")
+
+
+@person.command("export-data")
+@click.argument("ref")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file (readable by you only); default: standard output.")
+@pass_state
+def export_data(state: State, ref: str, out: str | None) -> None:
+    """Everything held about one person, as JSON (a subject access request). Audited."""
+    import os
+
+    from registry.privacy import subject_access
+
+    from .output import json_text
+
+    text = json_text(writing(state, lambda s: subject_access(s, ref, actor=state.actor))) + "\n"
+    if not out:
+        click.echo(text, nl=False)
+        return
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    click.echo(f"Wrote everything held about {ref} to {out}.")
+
+
+@person.command("erase")
+@click.argument("ref")
+@click.option("--yes", is_flag=True, help="Confirm without being asked.")
+@pass_state
+def erase(state: State, ref: str, yes: bool) -> None:
+    """Erase a person's identifying details, keeping anonymous counts for reports. Audited."""
+    from registry.privacy import erase as erase_person
+
+    if not yes:
+        click.confirm(f"Erase {ref}'s name, email, ref and supervision notes for good?", abort=True)
+    anonymous = writing(state, lambda s: erase_person(s, ref, actor=state.actor))
+    click.echo(f"Erased {ref}: their records remain, anonymous, as {anonymous}.")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from . import models
 from . import recordtypes as rt
 from .bundle_tables import REFERENCED, TABLES, column_for, stored_fields
+from .fields import neutralise_formula
 
 
 def bundle_rows(session: Session, record_type: rt.RecordType) -> Iterator[dict[str, Any]]:
@@ -67,7 +68,8 @@ def cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list):
         return ";".join(value)
-    return str(value)
+    return neutralise_formula(str(value))
+
 
 
 def export_bundle(session: Session, directory: str | Path) -> dict[str, int]:
@@ -78,6 +80,7 @@ def export_bundle(session: Session, directory: str | Path) -> dict[str, int]:
     for record_type in rt.ALL:
         path = directory / record_type.file
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
         count = 0
         with open(fd, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")

@@ -17,6 +17,14 @@ from .errors import Invalid
 MAX_TEXT = {"name": 200, "description": 500, "notes": 10_000}
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def neutralise_formula(text: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe; reading removes it."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def blank(value) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
@@ -25,6 +33,8 @@ def text(field: str, value, *, max_length: int = 200) -> str | None:
     if blank(value):
         return None
     value = str(value).strip()
+    if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+        value = value[1:]  # an exported cell, protected from running as a spreadsheet formula
     if len(value) > max_length:
         raise Invalid(f"{field}: text of {len(value)} characters is longer than {max_length}")
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):

@@ -27,6 +27,7 @@ def export_workbook(session: Session, path: str | Path) -> dict[str, int]:
         written[sheet.title] = count
     path = Path(path)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
     with open(fd, "wb") as handle:
         workbook.save(handle)
     return written

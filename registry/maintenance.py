@@ -1,0 +1,73 @@
+"""Looking after the database: backups, integrity checks, PostgreSQL roles."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+
+from .db import display_url, is_sqlite, sqlite_path
+from .errors import Invalid
+from .schema import HEAD_REVISION, current_revision
+
+
+def backup(engine: Engine, destination: str | Path) -> Path:
+    """Copy a SQLite database with SQLite's online backup (safe while others write)."""
+    if not is_sqlite(engine.url):
+        raise Invalid(
+            "backup: this is a PostgreSQL database; back it up with pg_dump, e.g. "
+            "pg_dump --format=custom --file=registry.dump DBNAME"
+        )
+    source = sqlite_path(engine.url)
+    destination = Path(destination)
+    if destination.exists():
+        raise Invalid(f"backup: {str(destination)!r} already exists; choose a new file")
+    fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    with sqlite3.connect(source) as src, sqlite3.connect(destination) as dst:
+        src.backup(dst)
+    dst.close()
+    return destination
+
+
+def check(engine: Engine) -> list[dict]:
+    """Integrity, foreign keys and schema revision; each check with its result."""
+    results = []
+    revision = current_revision(engine)
+    results.append(
+        {
+            "check": "schema at the newest migration",
+            "ok": revision == HEAD_REVISION,
+            "detail": f"revision {revision or 'none'}, newest {HEAD_REVISION}",
+        }
+    )
+    with engine.connect() as connection:
+        if is_sqlite(engine.url):
+            integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+            results.append({"check": "integrity", "ok": integrity == ["ok"], "detail": "; ".join(integrity[:5])})
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            results.append(
+                {
+                    "check": "foreign keys",
+                    "ok": not broken,
+                    "detail": "all references resolve" if not broken else f"{len(broken)} rows refer to missing records",
+                }
+            )
+        else:
+            invalid = connection.execute(
+                text("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated")
+            ).scalar()
+            results.append(
+                {
+                    "check": "foreign keys",
+                    "ok": invalid == 0,
+                    "detail": "enforced by PostgreSQL" if invalid == 0 else f"{invalid} constraints not validated",
+                }
+            )
+            tables = inspect(connection).get_table_names()
+            results.append({"check": "tables", "ok": bool(tables), "detail": f"{len(tables)} tables readable"})
+    for row in results:
+        row["database"] = display_url(engine.url)
+    return results
