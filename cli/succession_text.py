@@ -12,6 +12,10 @@ def _who(ref: str, names: dict[str, str]) -> str:
     return f"{ref} ({names[ref]})" if ref in names else ref
 
 
+def _people(count: int) -> str:
+    return "1 other person" if count == 1 else f"{count} other people"
+
+
 def report_text(data: dict, names: dict[str, str]) -> str:
     lines = [f"Succession report on {data['as_of'].isoformat()}", ""]
     grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -26,8 +30,8 @@ def report_text(data: dict, names: dict[str, str]) -> str:
         else:
             why = (
                 f"Training single point of failure: {_who(risk['person'], names)} is the only active "
-                f"{risk['programme']} trainer in {risk['region']}, where {len(risk['affected'])} other "
-                f"people practise {risk['programme']}."
+                f"{risk['programme']} trainer in {risk['region']}, where {_people(len(risk['affected']))} "
+                f"practise {risk['programme']}."
             )
         grouped[(risk["programme"], risk["region"])].append(why)
     for post in data.get("posts", []):
@@ -95,7 +99,7 @@ def what_if_text(data: dict, names: dict[str, str]) -> str:
         lines.append(f"  - {row['programme']} would have no generation-{row['generation']} trainer.")
         said = True
     for row in new["no_successor"]:
-        lines.append(f"  - {_who(row['person'], names)} would be a {row['programme']} trainer with no successor.")
+        lines.append(f"  - {_who(row['person'], names)} would be a trainer of {row['programme']} with no successor.")
         said = True
     if not said:
         lines.append("  no new risks.")

@@ -99,7 +99,7 @@ def link(state: State, supervisor, supervisee, programme, started_on) -> None:
 @click.option("--supervisor", required=True, metavar="REF")
 @click.option("--supervisee", required=True, metavar="REF")
 @click.option("--programme", required=True, metavar="CODE")
-@click.option("--on", "on", required=True, metavar="DATE", help="The last day of the link.")
+@click.option("--on", "on", required=True, metavar="DATE", help="The day the link ends: from that day on it is no longer current.")
 @pass_state
 def end(state: State, supervisor, supervisee, programme, on) -> None:
     """End the current supervision link between two people (the history is kept)."""
@@ -111,7 +111,7 @@ def end(state: State, supervisor, supervisee, programme, on) -> None:
             s, supervisor=supervisor, supervisee=supervisee, programme=programme, on=on, actor=state.actor
         ),
     )
-    click.echo(f"{supervisor} no longer supervises {supervisee} in {programme} after {values['ended_on'].isoformat()}.")
+    click.echo(f"{supervisor} no longer supervises {supervisee} in {programme} from {values['ended_on'].isoformat()}.")
 
 
 @supervision.command("links")

@@ -11,6 +11,7 @@ import raises before anything is merged, and the caller rolls back.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -41,7 +42,7 @@ from . import audit, models
 from . import recordtypes as rt
 from .bundle_tables import REFERENCED, TABLES, column_for, stored_fields
 from .errors import Invalid, RegistryError
-from .validate import StageBook, cycle_message, lineage_cycle, read_fields, record_errors, registry_errors
+from .validate import StageBook, cycle_message, lineage_cycle, record_errors, registry_errors, unknown_region
 
 BATCH = 5_000
 Progress = Callable[[str, int], None]
@@ -79,6 +80,8 @@ class _Staged:
     record_type: rt.RecordType
     table: Table
     rows: int = 0
+    # The file's columns: an optional column left out leaves stored values alone.
+    present: frozenset[str] = frozenset()
 
 
 def import_bundle(
@@ -155,35 +158,57 @@ class _Importer:
         text = _read_text(path, self.errors)
         if text is None:
             return
-        reader = csv.reader(io.StringIO(text, newline=""))
-        header = next(reader, None)
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            self.errors.append(f"{record_type.file}:1: {_csv_problem(exc)}")
+            return
         if header is None:
             return
         columns = self._check_header(record_type, [cell.strip() for cell in header])
         if columns is None:
             return
         staged = self._staging_table(record_type)
+        staged.present = frozenset(columns)
+        position = {name: index for index, name in enumerate(columns)}
+        plan = [(spec.name, spec.parse, spec.required, position.get(spec.name)) for spec in record_type.fields]
+        width = len(columns)
+        file = record_type.file
+        is_cpd, is_course = record_type is rt.CPD, record_type is rt.COURSE
         batch: list[dict] = []
         co_batch: list[dict] = []
         start = reader.line_num + 1
-        for cells in reader:
+        for cells in _rows(reader, record_type.file, self.errors):
             line, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in cells):
+            if len(cells) > width:
+                self.errors.append(f"{file}:{line}: {len(cells)} cells, but the header has {width}")
                 continue
-            if len(cells) > len(columns):
-                self.errors.append(f"{record_type.file}:{line}: {len(cells)} cells, but the header has {len(columns)}")
+            if not any(cells) or not "".join(cells).strip():
                 continue
-            raw = dict(zip(columns, cells))
-            values, problems = read_fields(record_type, raw)
+            values: dict = {}
+            problems: list[str] = []
+            for name, parse, required, index in plan:
+                raw = cells[index] if index is not None and index < len(cells) else None
+                try:
+                    value = parse(name, raw)
+                except Invalid as exc:
+                    problems.append(str(exc))
+                    value = None
+                else:
+                    if value is None and required:
+                        problems.append(f"{name}: a value is required")
+                values[name] = value
             if not problems:
                 problems = list(record_errors(record_type, values, self.today))
             if problems:
-                self.errors.extend(f"{record_type.file}:{line}: {problem}" for problem in problems)
+                self.errors.extend(f"{file}:{line}: {problem}" for problem in problems)
                 continue
-            if record_type is rt.CPD and values["description"] is None:
+            if is_cpd and values["description"] is None:
                 values["description"] = ""
-            for ref in values.pop("co_teachers", None) or []:
-                co_batch.append({"line": line, "code": values["code"], "person": ref})
+            if is_course:
+                for ref in values.pop("co_teachers") or []:
+                    co_batch.append({"line": line, "code": values["code"], "person": ref})
             values["line"] = line
             batch.append(values)
             if len(batch) >= BATCH:
@@ -232,13 +257,13 @@ class _Importer:
 
     def _flush(self, staged: _Staged, batch: list[dict], co_batch: list[dict]) -> None:
         if batch:
-            self.connection.execute(insert(staged.table), batch)
+            _insert_many(self.connection, staged.table, batch)
             staged.rows += len(batch)
             if self.progress:
                 self.progress(staged.record_type.file, len(batch))
             batch.clear()
         if co_batch:
-            self.connection.execute(insert(self.co_teachers), co_batch)
+            _insert_many(self.connection, self.co_teachers, co_batch)
             co_batch.clear()
 
     def drop_staging(self) -> None:
@@ -255,6 +280,8 @@ class _Importer:
                 found.append((order[name], line, f"{staged.record_type.file}:{line}: {message}"))
             for line, message in self._dangling_references(staged):
                 found.append((order[name], line, f"{staged.record_type.file}:{line}: {message}"))
+        for line, message in self._unknown_regions():
+            found.append((order["nomination"], line, f"nominations.csv:{line}: {message}"))
         for line, message in self._duplicate_emails():
             found.append((order["person"], line, f"people.csv:{line}: {message}"))
         for name, line, message in self._stage_rules():
@@ -295,6 +322,18 @@ class _Importer:
         query = select(table.c.line, ref).where(*conditions).order_by(table.c.line)
         for line, value in self.connection.execute(query):
             yield line, f"{field_name}: no {kind} {value!r} in the bundle or the registry"
+
+    def _unknown_regions(self) -> Iterator[tuple[int, str]]:
+        staged = self.staged.get(rt.NOMINATION.name)
+        if staged is None:
+            return
+        table, organisations = staged.table, models.Organisation.__table__
+        conditions = [~exists().where(organisations.c.region == table.c.region)]
+        if rt.ORGANISATION.name in self.staged:
+            bundle = self.staged[rt.ORGANISATION.name].table
+            conditions.append(~exists().where(bundle.c.region == table.c.region))
+        for line, region in self.connection.execute(select(table.c.line, table.c.region).where(*conditions).order_by(table.c.line)):
+            yield line, unknown_region(region)
 
     def _duplicate_emails(self) -> Iterator[tuple[int, str]]:
         staged = self.staged.get(rt.PERSON.name)
@@ -402,8 +441,12 @@ class _Importer:
     def _merge_one(self, staged: _Staged, dry_run: bool) -> Counts:
         record_type = staged.record_type
         target = TABLES[record_type.name]
+        if self.connection.execute(select(target.c.id).limit(1)).first() is None:
+            return self._insert_into_empty(staged, target, dry_run)
         resolved = self._resolve(staged, target)
-        value_columns = [c.name for c in resolved.c if c.name not in ("line", "match_id")]
+        value_columns = [
+            column_for(spec) for spec in stored_fields(record_type) if spec.name in staged.present
+        ]
         differs = or_(*[target.c[c].is_distinct_from(resolved.c[c]) for c in value_columns])
         matched = resolved.c.match_id.is_not(None)
         added = self.connection.execute(
@@ -420,6 +463,13 @@ class _Importer:
         counts = Counts(added=added, updated=len(changed_ids), unchanged=staged.rows - added - len(changed_ids))
         if dry_run:
             return counts
+        if changed_ids and record_type is rt.PERSON and "email" in staged.present:
+            # Two people may swap emails: clear the changing ones first, or the
+            # unique constraint would see a duplicate halfway through.
+            moving = select(resolved.c.match_id).join(target, target.c.id == resolved.c.match_id).where(
+                target.c.email.is_distinct_from(resolved.c.email)
+            )
+            self.connection.execute(update(target).where(target.c.id.in_(moving)).values(email=None))
         if changed_ids:
             self.connection.execute(
                 update(target)
@@ -427,17 +477,28 @@ class _Importer:
                 .values({c: resolved.c[c] for c in value_columns})
             )
         if added:
+            every = [column_for(spec) for spec in stored_fields(record_type)]
             self.connection.execute(
                 insert(target).from_select(
-                    value_columns, select(*[resolved.c[c] for c in value_columns]).where(resolved.c.match_id.is_(None))
+                    every, select(*[resolved.c[c] for c in every]).where(resolved.c.match_id.is_(None))
                 )
             )
         if record_type is rt.COURSE:
             self._replace_co_teachers()
         return counts
 
-    def _resolve(self, staged: _Staged, target: Table) -> Table:
-        """Stage rows with references turned into ids and the id of the record they match."""
+    def _insert_into_empty(self, staged: _Staged, target: Table, dry_run: bool) -> Counts:
+        """The common first import: every row is new, so no matching is needed."""
+        if not dry_run:
+            rows = self._resolved_rows(staged)
+            names = [c.name for c in rows.selected_columns if c.name != "line"]
+            self.connection.execute(insert(target).from_select(names, rows.with_only_columns(*[rows.selected_columns[n] for n in names])))
+            if staged.record_type is rt.COURSE:
+                self._replace_co_teachers()
+        return Counts(added=staged.rows)
+
+    def _resolved_rows(self, staged: _Staged):
+        """Staged rows with their references turned into ids."""
         source = staged.table
         selected = [source.c.line]
         for spec in stored_fields(staged.record_type):
@@ -447,7 +508,11 @@ class _Importer:
             else:
                 expression = source.c[spec.name]
             selected.append(expression.label(column_for(spec)))
-        inner = select(*selected).subquery("resolved_rows")
+        return select(*selected)
+
+    def _resolve(self, staged: _Staged, target: Table) -> Table:
+        """Stage rows with references turned into ids and the id of the record they match."""
+        inner = self._resolved_rows(staged).subquery("resolved_rows")
         key_columns = [column_for(staged.record_type.by_name[k]) for k in staged.record_type.key_columns]
         match = (
             select(target.c.id)
@@ -502,10 +567,55 @@ class _Importer:
         self.connection.execute(insert(co).from_select(["course_id", "person_id"], pairs))
 
 
+csv.field_size_limit(1_000_000)
+
+
+def _rows(reader, file: str, errors: list[str]):
+    """The reader's rows; a malformed row (an unclosed quote, say) ends the file with an error."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors.append(f"{file}:{start}: {_csv_problem(exc)}")
+            return
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    message = str(exc)
+    if "field larger than field limit" in message:
+        return "a cell is longer than 1,000,000 characters"
+    if "unexpected end of data" in message or "EOF" in message:
+        return "a quoted cell is never closed (a missing \")"
+    return f"not readable as CSV: {message}"
+
+
+def _insert_many(connection, table: Table, rows: list[dict]) -> None:
+    """Insert plain rows through the driver's executemany: the staging tables' values are
+    already checked and typed, so SQLAlchemy's per-row processing is skipped."""
+    names = [column.name for column in table.columns]
+    sqlite = connection.dialect.name == "sqlite"
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
+    if sqlite:
+        tuples = [tuple(_sqlite_value(row.get(name)) for name in names) for row in rows]
+    else:
+        tuples = [tuple(row.get(name) for name in names) for row in rows]
+    connection.exec_driver_sql(statement, tuples)
+
+
+def _sqlite_value(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def _read_text(path: Path, errors: list[str]) -> str | None:
     data = path.read_bytes()
+    body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        errors.append(f"{path.name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})")
+        offset = exc.start + len(data) - len(body)
+        errors.append(f"{path.name}: not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset})")
         return None

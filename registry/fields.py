@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Sequence
 
@@ -18,6 +19,8 @@ MAX_TEXT = {"name": 200, "description": 500, "notes": 10_000}
 
 
 FORMULA_STARTS = ("=", "+", "-", "@")
+_WHOLE = re.compile(r"[+-]?[0-9]{1,12}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def neutralise_formula(text: str) -> str:
@@ -30,14 +33,18 @@ def blank(value) -> bool:
 
 
 def text(field: str, value, *, max_length: int = 200) -> str | None:
-    if blank(value):
+    if value is None:
         return None
-    value = str(value).strip()
-    if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+    if value.__class__ is not str:
+        value = str(value)
+    value = value.strip()
+    if not value:
+        return None
+    if value[0] == "'" and value[1:2] in FORMULA_STARTS:
         value = value[1:]  # an exported cell, protected from running as a spreadsheet formula
     if len(value) > max_length:
         raise Invalid(f"{field}: text of {len(value)} characters is longer than {max_length}")
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+    if _CONTROL.search(value):
         raise Invalid(f"{field}: {value!r} contains control characters")
     return value
 
@@ -49,19 +56,24 @@ def required(field: str, value):
 
 
 def date(field: str, value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
+    if value.__class__ is str:
+        raw = value.strip()
+        if not raw:
+            return None
+    elif isinstance(value, dt.datetime):
         return value.date()
-    if isinstance(value, dt.date):
+    elif isinstance(value, dt.date):
         return value
-    if blank(value):
+    elif value is None:
         return None
-    raw = str(value).strip()
-    try:
-        if len(raw) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise Invalid(f"{field}: {raw!r} is not a date (YYYY-MM-DD)") from None
+    else:
+        raw = str(value).strip()
+    if len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise Invalid(f"{field}: {raw!r} is not a date (YYYY-MM-DD)")
 
 
 def not_future(field: str, value: dt.date | None, today: dt.date) -> dt.date | None:
@@ -84,7 +96,7 @@ def integer(field: str, value, *, low: int | None = None, high: int | None = Non
         number = value
     else:
         raw = str(value).strip()
-        if not raw.lstrip("+-").isdigit() or len(raw) > 12:
+        if not _WHOLE.fullmatch(raw):
             raise Invalid(f"{field}: {raw!r} is not a whole number")
         number = int(raw)
     _in_range(field, number, low, high, low_inclusive=True)
@@ -109,12 +121,12 @@ def number(
         raise Invalid(f"{field}: {raw!r} is not a number") from None
     if not parsed.is_finite():
         raise Invalid(f"{field}: {raw!r} is not a number")
-    if step is not None and parsed % step != 0:
-        raise Invalid(f"{field}: {raw} is not a multiple of {step}")
     result = float(parsed)
     if math.isinf(result):
         raise Invalid(f"{field}: {raw!r} is not a number")
     _in_range(field, result, above, high, low_inclusive=False)
+    if step is not None and parsed % step != 0:
+        raise Invalid(f"{field}: {raw} is not a multiple of {step}")
     if step is None and parsed != parsed.quantize(Decimal("0.01")):
         raise Invalid(f"{field}: {raw} has more than 2 decimal places")
     return result

@@ -25,6 +25,7 @@ from .validate import (
     describe_key,
     lineage_cycle,
     missing_reference,
+    unknown_region,
     read_record,
     registry_errors,
 )
@@ -228,6 +229,10 @@ def _check_registry_rules(session: Session, record_type: rt.RecordType, values: 
             raise Invalid("; ".join(problems))
     if record_type is rt.PERSON and values["email"]:
         _refuse_taken_email(session, values["email"], values["ref"])
+    if record_type is rt.NOMINATION:
+        region = values["region"]
+        if session.execute(select(models.Organisation.id).where(models.Organisation.region == region).limit(1)).first() is None:
+            raise NotFound(unknown_region(region))
 
 
 def stage_book(session: Session, people: list[str], programme: str) -> StageBook:

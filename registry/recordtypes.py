@@ -59,7 +59,7 @@ def _text(max_length: int = 200) -> Parser:
 
 def _ref(field_name: str, value):
     ref = fields.text(field_name, value, max_length=64)
-    if ref is not None and (";" in ref or "," in ref):
+    if ref is not None and any(mark in ref for mark in ";,\n\r\t"):
         raise Invalid(f"{field_name}: {ref!r} is not a single reference")
     return ref
 
@@ -73,6 +73,11 @@ def _email(field_name: str, value):
     if email is not None and ("@" not in email or " " in email):
         raise Invalid(f"{field_name}: {email!r} is not an email address")
     return email
+
+
+def _flag(field_name: str, value) -> bool:
+    """A boolean that is false when left empty."""
+    return bool(fields.boolean(field_name, value))
 
 
 REF = _ref
@@ -217,7 +222,7 @@ NOMINATION = RecordType(
         Field("region", _text(100), required=True, key=True),
         Field("role", _choice(vocab.POST_ROLES), required=True, key=True),
         Field("readiness", _choice(vocab.READINESS), required=True),
-        Field("emergency", BOOL),
+        Field("emergency", _flag),
         Field("nominated_on", DATE, required=True),
     ),
 )

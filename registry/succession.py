@@ -367,6 +367,7 @@ def what_if(session: Session, *, without: list[str], as_of: dt.date, max_supervi
     """The report as if `without` left on the as-of date, with the risks that would be new."""
     from .errors import NotFound
 
+    without = sorted(set(without))
     snapshot = load_snapshot(session, as_of, max_supervisees=max_supervisees)
     unknown = [ref for ref in without if ref not in snapshot.people]
     if unknown:

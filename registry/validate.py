@@ -97,6 +97,10 @@ def missing_reference(field_name: str, kind: str, ref: str) -> str:
     return f"{field_name}: no {kind} {ref!r} in the registry"
 
 
+def unknown_region(region: str) -> str:
+    return f"region: {region!r} is not the region of any organisation"
+
+
 def describe_key(record_type: rt.RecordType, values: Mapping[str, Any]) -> str:
     parts = []
     for name in record_type.key_columns:
