@@ -1,0 +1,157 @@
+"""Shared setup for the command tests.
+
+- `build_service(run, engine)` makes a small service through the commands themselves;
+- `table_counts(engine)` counts the rows of every table (audit log included), so that a
+  test can show that a refused command wrote nothing;
+- `ok`, `assert_refused` and `assert_usage_error` run one command and check its exit
+  status and exact output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy import func, select, text
+
+from registry.models import Base
+
+TODAY = dt.date.today()
+
+
+def days_ago(days: int) -> str:
+    """The ISO date `days` days before today (negative: in the future)."""
+    return (TODAY - dt.timedelta(days=days)).isoformat()
+
+
+def table_counts(engine) -> dict[str, int]:
+    """The number of rows of every table of the registry, the audit log included."""
+    with engine.connect() as connection:
+        return {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def ok(run, *args: str, output: str | None = None):
+    """Run a command that must succeed; with `output`, its exact standard output (one line)."""
+    result = run(*args)
+    assert result.exception is None, result.output
+    assert result.exit_code == 0, result.output
+    if output is not None:
+        assert result.stdout == output + "\n", result.stdout
+    return result
+
+
+def ok_json(run, *args: str):
+    """Run a command with `--format json` and return the parsed output."""
+    return json.loads(ok(run, *args, "--format", "json").stdout)
+
+
+def assert_refused(run, engine, *args: str, error: str) -> None:
+    """The command is refused with exactly `Error: <error>` on standard error, exit
+    status 1, nothing on standard output, and no row written to any table."""
+    before = table_counts(engine)
+    result = run(*args)
+    assert isinstance(result.exception, SystemExit), f"unexpected {result.exception!r}: {result.output}"
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"Error: {error}\n"
+    assert result.stdout == ""
+    assert table_counts(engine) == before
+
+
+def assert_usage_error(run, engine, *args: str, error: str) -> None:
+    """Click refuses the command line itself: exit status 2, the last line of standard
+    error is `Error: <error>`, and nothing is written."""
+    before = table_counts(engine)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-1] == f"Error: {error}"
+    assert result.stdout == ""
+    assert table_counts(engine) == before
+
+
+def audit_rows(run, *filters: str) -> list[tuple]:
+    """The audit trail as (actor, action, record_type, record, person) tuples, oldest first."""
+    entries = ok_json(run, "audit", "list", *filters)
+    return [(e["actor"], e["action"], e["record_type"], e["record"], e["person"]) for e in entries]
+
+
+# The small service that build_service makes, for tests to refer to.
+ORGANISATIONS = [
+    ("NHS-N", "NHS North", "North"),
+    ("NHS-S", "NHS South", "South"),
+]
+PROGRAMMES = [
+    ("MBCT", "Mindfulness-Based Cognitive Therapy"),
+    ("MBSR", "Mindfulness-Based Stress Reduction"),
+]
+PEOPLE = [
+    # ref, name, organisation, extra options
+    ("R01", "Rhona Reid", "NHS-N", ("--email", "rhona@example.org", "--joined-on", "2010-01-04")),
+    ("S01", "Sam Shaw", "NHS-N", ("--joined-on", "2014-03-01")),
+    ("T001", "Tara Ord", "NHS-N", ("--joined-on", "2020-09-01")),
+    ("T002", "Tom Dunn", "NHS-S", ()),
+    ("T003", "Una Bell", "NHS-S", ()),
+]
+STAGES = [
+    # person, programme, stage, attained on, extra options
+    ("R01", "MBCT", "trainer_of_trainers", "2012-05-01", ()),
+    ("S01", "MBCT", "teacher", "2015-06-01", ("--assessed-by", "R01", "--tac-level", "competent")),
+    ("S01", "MBCT", "supervisor", "2019-01-15", ("--assessed-by", "R01", "--tac-level", "proficient")),
+    ("T001", "MBCT", "teacher", "2022-06-01", ()),
+    ("T002", "MBCT", "trainee", "2024-01-10", ()),
+    ("T003", "MBSR", "teacher", "2023-03-01", ()),
+]
+
+
+# The rows build_service left, per database backend, to give later tests the same start.
+_BUILT: dict[str, dict[str, list[dict]]] = {}
+
+
+def build_service(run, engine) -> None:
+    """Two organisations (North, South), MBCT and MBSR, and five people with stages:
+    R01 trainer of trainers in MBCT, S01 supervisor in MBCT (from 2019-01-15, teacher
+    before), T001 MBCT teacher, T002 MBCT trainee, T003 MBSR teacher.
+
+    The first build in a test run goes through the commands (each must succeed) and
+    its rows are kept; later builds into an empty database copy those rows in, audit
+    entries dated now, which is the same start at a fraction of the cost (on
+    PostgreSQL each command opens its own connection)."""
+    empty = not any(table_counts(engine).values())
+    backend = engine.dialect.name
+    if empty and backend in _BUILT:
+        _restore(engine, _BUILT[backend])
+        return
+    for code, name, region in ORGANISATIONS:
+        ok(run, "org", "add", code, "--name", name, "--region", region)
+    for code, name in PROGRAMMES:
+        ok(run, "programme", "add", code, "--name", name)
+    for ref, name, organisation, extra in PEOPLE:
+        ok(run, "person", "add", ref, "--name", name, "--org", organisation, *extra)
+    for person, programme, stage, on, extra in STAGES:
+        ok(run, "stage", "add", "--person", person, "--programme", programme, "--stage", stage, "--on", on, *extra)
+    if empty:
+        with engine.connect() as connection:
+            _BUILT[backend] = {
+                table.name: [dict(row) for row in connection.execute(select(table)).mappings()]
+                for table in Base.metadata.sorted_tables
+            }
+
+
+def _restore(engine, rows: dict[str, list[dict]]) -> None:
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            data = rows[table.name]
+            if table.name == "audit_log":
+                data = [{**row, "at": now} for row in data]
+            if data:
+                connection.execute(table.insert(), data)
+        if engine.dialect.name == "postgresql":
+            for table in Base.metadata.sorted_tables:
+                if "id" in table.c and rows[table.name]:
+                    connection.execute(
+                        text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
+                        {"table": table.name, "last": max(row["id"] for row in rows[table.name])},
+                    )
