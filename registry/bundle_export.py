@@ -67,7 +67,7 @@ def cell(value: Any) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, list):
-        return ";".join(value)
+        return neutralise_formula(";".join(value))
     return neutralise_formula(str(value))
 
 

@@ -45,6 +45,8 @@ from .errors import Invalid, RegistryError
 from .validate import StageBook, cycle_message, lineage_cycle, record_errors, registry_errors, unknown_region
 
 BATCH = 5_000
+# The record types that others refer to, and the name their references use.
+REFERRED_TO = {rt.PERSON.name: "person", rt.ORGANISATION.name: "organisation", rt.PROGRAMME.name: "programme"}
 Progress = Callable[[str, int], None]
 
 
@@ -128,6 +130,10 @@ class _Importer:
         self.staged: dict[str, _Staged] = {}
         self.metadata = MetaData()
         self.co_teachers: Table | None = None
+        # Records that others refer to, whose rows (or whole file) could not be read:
+        # references to them are not reported again as dangling.
+        self.unreadable: dict[str, set[str]] = defaultdict(set)
+        self.unreadable_files: set[str] = set()
 
     def sorted_errors(self) -> list[str]:
         """Errors in bundle order: by file as read, then by line."""
@@ -144,8 +150,8 @@ class _Importer:
 
     def stage_files(self, directory: Path) -> None:
         known = {record_type.file for record_type in rt.ALL}
-        for path in sorted(directory.glob("*.csv")):
-            if path.name not in known:
+        for path in sorted(directory.iterdir()):
+            if path.suffix.lower() == ".csv" and path.name not in known:
                 self.errors.append(
                     f"{path.name}:1: not a bundle file (expected one of: {', '.join(sorted(known))})"
                 )
@@ -155,6 +161,12 @@ class _Importer:
                 self._stage_file(record_type, path)
 
     def _stage_file(self, record_type: rt.RecordType, path: Path) -> None:
+        errors_before = len(self.errors)
+        self._read_file(record_type, path)
+        if len(self.errors) > errors_before and record_type.name in REFERRED_TO and record_type.name not in self.staged:
+            self.unreadable_files.add(REFERRED_TO[record_type.name])
+
+    def _read_file(self, record_type: rt.RecordType, path: Path) -> None:
         text = _read_text(path, self.errors)
         if text is None:
             return
@@ -203,6 +215,9 @@ class _Importer:
                 problems = list(record_errors(record_type, values, self.today))
             if problems:
                 self.errors.extend(f"{file}:{line}: {problem}" for problem in problems)
+                if record_type.name in REFERRED_TO:
+                    key = cells[plan[0][3]].strip() if plan[0][3] is not None and plan[0][3] < len(cells) else ""
+                    self.unreadable[REFERRED_TO[record_type.name]].add(key)
                 continue
             if is_cpd and values["description"] is None:
                 values["description"] = ""
@@ -312,9 +327,13 @@ class _Importer:
             yield from self._dangling(staged.table, field_name, field_name, kind)
 
     def _dangling(self, table: Table, column: str, field_name: str, kind: str) -> Iterator[tuple[int, str]]:
+        if kind in self.unreadable_files:
+            return
         target, key = REFERENCED[kind]
         ref = table.c[column]
         conditions = [ref.is_not(None), ~exists().where(target.c[key] == ref)]
+        if self.unreadable[kind]:
+            conditions.append(ref.not_in(sorted(self.unreadable[kind])))
         kind_record = {"person": rt.PERSON, "organisation": rt.ORGANISATION, "programme": rt.PROGRAMME}[kind]
         if kind_record.name in self.staged:
             bundle_table = self.staged[kind_record.name].table
@@ -458,7 +477,7 @@ class _Importer:
                 select(target.c.id).join(resolved, target.c.id == resolved.c.match_id).where(matched, differs)
             )
         }
-        if record_type is rt.COURSE:
+        if record_type is rt.COURSE and "co_teachers" in staged.present:
             changed_ids |= self._courses_with_other_co_teachers()
         counts = Counts(added=added, updated=len(changed_ids), unchanged=staged.rows - added - len(changed_ids))
         if dry_run:
@@ -483,7 +502,7 @@ class _Importer:
                     every, select(*[resolved.c[c] for c in every]).where(resolved.c.match_id.is_(None))
                 )
             )
-        if record_type is rt.COURSE:
+        if record_type is rt.COURSE and "co_teachers" in staged.present:
             self._replace_co_teachers()
         return counts
 

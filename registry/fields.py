@@ -179,7 +179,10 @@ def ref_list(field: str, value) -> list[str]:
     if isinstance(value, (list, tuple)):
         items = [str(item).strip() for item in value]
     else:
-        items = [item.strip() for item in str(value).split(";")]
+        text_value = str(value).strip()
+        if text_value[:1] == "'" and text_value[1:2] in FORMULA_STARTS:
+            text_value = text_value[1:]
+        items = [item.strip() for item in text_value.split(";")]
     refs = [item for item in items if item]
     seen = set()
     for ref in refs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def export_workbook(session: Session, path: str | Path) -> dict[str, int]:
 
 def _value(value):
     """Numbers and dates stay typed for Excel; text that Excel would run as a formula does not."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
         return value
     text = cell(value)
     return text

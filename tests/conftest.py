@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from cli.main import cli
 from registry.db import create_registry_engine, resolve_url
 from registry.models import Base
-from registry.schema import upgrade
+from registry.schema import HEAD_REVISION, upgrade
 
 PG_ENV = "MBP_REGISTRY_TEST_DB"
 
@@ -73,15 +73,28 @@ def _migrated_template(tmp_path_factory):
         yield str(path)
 
 
+_PG_ENGINES: dict = {}
+
+
+def _pg_engine(url: str):
+    if url not in _PG_ENGINES:
+        _PG_ENGINES[url] = create_registry_engine(resolve_url(url))
+    return _PG_ENGINES[url]
+
+
 @pytest.fixture
 def db_url(_migrated_template, tmp_path) -> str:
     """The URL of an empty registry database at the newest schema revision."""
     if pg_base_url():
-        engine = create_registry_engine(resolve_url(_migrated_template))
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        engine = _pg_engine(_migrated_template)
+        # DELETE is much faster than TRUNCATE on tables this small.
         with engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        engine.dispose()
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
+            for table in Base.metadata.sorted_tables:
+                if "id" in table.c and table.c.id.autoincrement is not False and table.c.id.primary_key:
+                    connection.execute(text(f"ALTER SEQUENCE IF EXISTS {table.name}_id_seq RESTART WITH 1"))
+            connection.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": HEAD_REVISION})
         return _migrated_template
     path = tmp_path / "registry.db"
     shutil.copy(_migrated_template, path)

@@ -155,7 +155,7 @@ def test_what_if_table_says_each_new_risk_in_one_line(run, tmp_path):
         "  - North would have no active MBCT trainer.\n"
         "  - New supervision single point of failure: S2 (Person S2) in MBCT, South (affects Y).\n"
         "  - MBCT would have no generation-3 trainer.\n"
-        "  - R2 (Person R2) would be a MBCT trainer with no successor.\n"
+        "  - R2 (Person R2) would be a trainer of MBCT with no successor.\n"
     )
 
 
