@@ -10,7 +10,6 @@ import io
 import random
 import stat
 
-import pytest
 
 from registry import recordtypes as rt
 from registry.bundle_export import cell

@@ -12,7 +12,6 @@ from __future__ import annotations
 import pytest
 
 from tests.succession_helpers import (
-    AS_OF,
     Service,
     contract_report,
     day,
