@@ -14,11 +14,12 @@ order with prefix sums, and the first that fails is the lapse date.
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, func, select, union_all
+from sqlalchemy import Integer, and_, cast, exists, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from . import models
@@ -40,14 +41,12 @@ class Scope:
 class _Series:
     """Dated amounts with prefix sums: the total over any window in O(log n)."""
 
-    def __init__(self, pairs: list[tuple[dt.date, int]]):
-        pairs.sort()
+    def __init__(self, pairs: list[tuple[int, int]]):
+        """`pairs` in date order, as the queries return them."""
         self.dates = [d for d, _ in pairs]
-        self.prefix = [0]
-        for _, amount in pairs:
-            self.prefix.append(self.prefix[-1] + amount)
+        self.prefix = list(accumulate((amount for _, amount in pairs), initial=0))
 
-    def total(self, after: dt.date, upto: dt.date) -> int:
+    def total(self, after: int, upto: int) -> int:
         """Sum of amounts dated in (after, upto]."""
         return self.prefix[bisect.bisect_right(self.dates, upto)] - self.prefix[bisect.bisect_right(self.dates, after)]
 
@@ -56,11 +55,12 @@ class _Series:
 class _History:
     """One person's dated records in the window."""
 
-    cpd: list = field(default_factory=list)  # (date, hundredths of an hour)
-    retreat: list = field(default_factory=list)  # (date, tenths of a day)
-    sessions: list = field(default_factory=list)  # (date, count)
-    minutes: list = field(default_factory=list)  # (date, minutes)
-    teaching: list = field(default_factory=list)  # (date, 1)
+    # (day number, amount): day numbers are proleptic Gregorian ordinals (date.toordinal).
+    cpd: list = field(default_factory=list)  # hundredths of an hour
+    retreat: list = field(default_factory=list)  # tenths of a day
+    sessions: list = field(default_factory=list)  # count
+    minutes: list = field(default_factory=list)  # minutes
+    teaching: list = field(default_factory=list)  # 1 per course start
 
 
 @dataclass
@@ -79,15 +79,20 @@ class Standing:
 class _Assessor:
     def __init__(self, policy: Policy, history: _History):
         self.policy = policy
-        self.window = dt.timedelta(days=policy.window_days)
+        self.window = policy.window_days
         self.cpd = _Series(history.cpd)
         self.retreat = _Series(history.retreat)
         self.sessions = _Series(history.sessions)
         self.minutes = _Series(history.minutes)
         self.teaching = _Series(history.teaching)
         self.history = history
+        self.cpd_needed = round(policy.cpd_hours * 100)
+        self.retreat_needed = round(policy.retreat_days * 10)
 
     def standing(self, day: dt.date, counted_until: dt.date) -> Standing:
+        return self._standing(day.toordinal(), counted_until.toordinal())
+
+    def _standing(self, day: int, counted_until: int) -> Standing:
         start = day - self.window
         upto = min(day, counted_until)
         cpd = self.cpd.total(start, upto)
@@ -98,25 +103,25 @@ class _Assessor:
         required = policy.sessions_when_teaching if teaching else policy.sessions_when_not_teaching
         short_months = self._short_months(start, day, counted_until) if policy.minutes_each_month else []
         shortfalls = []
-        if cpd < round(policy.cpd_hours * 100):
+        if cpd < self.cpd_needed:
             shortfalls.append("cpd")
-        if retreat < round(policy.retreat_days * 10):
+        if retreat < self.retreat_needed:
             shortfalls.append("retreat")
         if sessions < required or short_months:
             shortfalls.append("supervision")
         return Standing(cpd, retreat, sessions, teaching, required, short_months, shortfalls)
 
-    def _short_months(self, start: dt.date, day: dt.date, counted_until: dt.date) -> list[str]:
+    def _short_months(self, start: int, day: int, counted_until: int) -> list[str]:
         """Calendar months wholly inside (start, day] with too few minutes of supervision."""
         short = []
-        first = start + dt.timedelta(days=1)
+        first = dt.date.fromordinal(start + 1)
         month = first if first.day == 1 else _first_of_next_month(first)
         while True:
             following = _first_of_next_month(month)
-            last = following - dt.timedelta(days=1)
+            last = following.toordinal() - 1
             if last > day:
                 break
-            minutes = self.minutes.total(month - dt.timedelta(days=1), min(last, counted_until))
+            minutes = self.minutes.total(month.toordinal() - 1, min(last, counted_until))
             if minutes < self.policy.minutes_each_month:
                 short.append(month.strftime("%Y-%m"))
             month = following
@@ -124,22 +129,23 @@ class _Assessor:
 
     def lapses_on(self, as_of: dt.date) -> dt.date | None:
         """The first day after `as_of` on which the person would no longer be compliant."""
-        horizon = as_of + self.window
+        today = as_of.toordinal()
         candidates = set()
         for pairs in (self.history.cpd, self.history.retreat, self.history.sessions, self.history.teaching):
             candidates.update(d + self.window for d, _ in pairs)
         if self.policy.minutes_each_month:
             month = as_of.replace(day=1)
-            while month <= horizon + dt.timedelta(days=31):
-                candidates.add(_first_of_next_month(month) - dt.timedelta(days=1))
+            while month.toordinal() <= today + self.window + 31:
+                candidates.add(_first_of_next_month(month).toordinal() - 1)
                 month = _first_of_next_month(month)
-        for day in sorted(d for d in candidates if d > as_of):
-            if self.standing(day, as_of).shortfalls:
-                return day
+        for day in sorted(d for d in candidates if d > today):
+            if self._standing(day, today).shortfalls:
+                return dt.date.fromordinal(day)
         return None
 
     def leaving_next(self, as_of: dt.date, count: int = 5) -> list[dict]:
         """The records that leave the window next, soonest first."""
+        today = as_of.toordinal()
         leaving = []
         for kind, pairs, unit in (
             ("cpd", self.history.cpd, "hours"),
@@ -148,9 +154,18 @@ class _Assessor:
             ("teaching", self.history.teaching, "courses"),
         ):
             for day, amount in pairs:
-                leaving.append({"leaves_on": day + self.window, "dated": day, "record": kind, "amount": _amount(kind, amount), "unit": unit})
+                if day + self.window > today:
+                    leaving.append(
+                        {
+                            "leaves_on": dt.date.fromordinal(day + self.window),
+                            "dated": dt.date.fromordinal(day),
+                            "record": kind,
+                            "amount": _amount(kind, amount),
+                            "unit": unit,
+                        }
+                    )
         leaving.sort(key=lambda row: (row["leaves_on"], row["record"]))
-        return [row for row in leaving if row["leaves_on"] > as_of][:count]
+        return leaving[:count]
 
 
 def _amount(kind: str, amount: int):
@@ -193,45 +208,68 @@ def _programme_id(code: str):
     return select(models.Programme.id).where(models.Programme.code == code).scalar_subquery()
 
 
+def day_number(column, dialect: str):
+    """A date column as its proleptic Gregorian ordinal (Python's date.toordinal), in SQL."""
+    if dialect == "sqlite":
+        # Julian day numbers of midnights end in .5; day 1 is 0001-01-01.
+        return cast(func.julianday(column) - 1721424.5, Integer)
+    return column - literal(dt.date(1, 1, 1)) + 1
+
+
 def _histories(session: Session, people_ids, as_of: dt.date, policy: Policy) -> dict[int, _History]:
     start = as_of - dt.timedelta(days=policy.window_days)
     histories: dict[int, _History] = defaultdict(_History)
-    cpd, retreat, sess = models.CpdActivity, models.Retreat, models.SupervisionSession
-    course, co = models.Course, models.CourseCoTeacher
+    cpd, retreat, sess = models.CpdActivity.__table__, models.Retreat.__table__, models.SupervisionSession.__table__
+    course, co = models.Course.__table__, models.CourseCoTeacher.__table__
+    connection = session.connection()
+    dialect = connection.dialect.name
 
     def in_window(column):
         return and_(column > start, column <= as_of)
 
-    queries = {
-        "cpd": select(cpd.person_id, cpd.date, func.sum(cpd.hours))
-        .where(in_window(cpd.date), cpd.person_id.in_(people_ids))
-        .group_by(cpd.person_id, cpd.date),
-        "retreat": select(retreat.person_id, retreat.start_on, func.sum(retreat.days))
-        .where(in_window(retreat.start_on), retreat.person_id.in_(people_ids))
-        .group_by(retreat.person_id, retreat.start_on),
-        "sessions": select(sess.supervisee_id, sess.held_on, func.count(), func.sum(sess.minutes))
-        .where(in_window(sess.held_on), sess.kind.in_(policy.counted_kinds), sess.supervisee_id.in_(people_ids))
-        .group_by(sess.supervisee_id, sess.held_on),
-    }
-    for person_id, day, hours in session.execute(queries["cpd"]):
-        histories[person_id].cpd.append((day, round(float(hours) * 100)))
-    for person_id, day, days in session.execute(queries["retreat"]):
-        histories[person_id].retreat.append((day, round(float(days) * 10)))
-    for person_id, day, count, minutes in session.execute(queries["sessions"]):
+    def day(column):
+        return day_number(column, dialect)
+
+    cpd_rows = (
+        select(cpd.c.person_id, day(cpd.c.date), func.sum(cpd.c.hours))
+        .where(in_window(cpd.c.date), cpd.c.person_id.in_(people_ids))
+        .group_by(cpd.c.person_id, cpd.c.date)
+        .order_by(cpd.c.person_id, cpd.c.date)
+    )
+    for person_id, number, hours in connection.execute(cpd_rows).all():
+        histories[person_id].cpd.append((number, round(float(hours) * 100)))
+    retreat_rows = (
+        select(retreat.c.person_id, day(retreat.c.start_on), func.sum(retreat.c.days))
+        .where(in_window(retreat.c.start_on), retreat.c.person_id.in_(people_ids))
+        .group_by(retreat.c.person_id, retreat.c.start_on)
+        .order_by(retreat.c.person_id, retreat.c.start_on)
+    )
+    for person_id, number, days in connection.execute(retreat_rows).all():
+        histories[person_id].retreat.append((number, round(float(days) * 10)))
+    session_rows = (
+        select(sess.c.supervisee_id, day(sess.c.held_on), func.count(), func.sum(sess.c.minutes))
+        .where(in_window(sess.c.held_on), sess.c.kind.in_(policy.counted_kinds), sess.c.supervisee_id.in_(people_ids))
+        .group_by(sess.c.supervisee_id, sess.c.held_on)
+        .order_by(sess.c.supervisee_id, sess.c.held_on)
+    )
+    for person_id, number, count, minutes in connection.execute(session_rows).all():
         history = histories[person_id]
-        history.sessions.append((day, count))
-        history.minutes.append((day, int(minutes)))
+        history.sessions.append((number, count))
+        history.minutes.append((number, int(minutes)))
     taught = union_all(
-        select(course.lead_id.label("person_id"), course.start_on).where(in_window(course.start_on)),
-        select(co.person_id, course.start_on).join(course, course.id == co.course_id).where(in_window(course.start_on)),
+        select(course.c.lead_id.label("person_id"), course.c.start_on).where(in_window(course.c.start_on)),
+        select(co.c.person_id, course.c.start_on)
+        .join(course, course.c.id == co.c.course_id)
+        .where(in_window(course.c.start_on)),
     ).subquery()
     teaching = (
-        select(taught.c.person_id, taught.c.start_on)
+        select(taught.c.person_id, day(taught.c.start_on))
         .where(taught.c.person_id.in_(people_ids))
         .group_by(taught.c.person_id, taught.c.start_on)
+        .order_by(taught.c.person_id, taught.c.start_on)
     )
-    for person_id, day in session.execute(teaching):
-        histories[person_id].teaching.append((day, 1))
+    for person_id, number in connection.execute(teaching).all():
+        histories[person_id].teaching.append((number, 1))
     return histories
 
 

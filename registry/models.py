@@ -153,8 +153,8 @@ class SupervisionSession(Base):
         CheckConstraint("minutes BETWEEN 1 AND 600", name="minutes_range"),
         CheckConstraint(one_of("kind", vocab.SESSION_KINDS), name="kind"),
         CheckConstraint(one_of("mode", vocab.SESSION_MODES), name="mode"),
-        Index("ix_supervision_sessions_supervisee_held_on", "supervisee_id", "held_on"),
-        Index("ix_supervision_sessions_held_on", "held_on"),
+        # Covering the compliance queries: a supervisee's sessions by date, kind and length.
+        Index("ix_supervision_sessions_supervisee_report", "supervisee_id", "held_on", "kind", "minutes"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,7 +177,7 @@ class CpdActivity(Base):
         UniqueConstraint("person_id", "date", "category", "description"),
         CheckConstraint("hours > 0 AND hours <= 100", name="hours_range"),
         CheckConstraint(one_of("category", vocab.CPD_CATEGORIES), name="category"),
-        Index("ix_cpd_activities_date", "date"),
+        Index("ix_cpd_activities_person_report", "person_id", "date", "hours"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,7 +193,7 @@ class Retreat(Base):
     __table_args__ = (
         UniqueConstraint("person_id", "start_on"),
         CheckConstraint("days > 0 AND days <= 60", name="days_range"),
-        Index("ix_retreats_start_on", "start_on"),
+        Index("ix_retreats_person_report", "person_id", "start_on", "days"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
