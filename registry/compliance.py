@@ -38,6 +38,8 @@ class Scope:
     person: str | None = None
 
 
+
+
 class _Series:
     """Dated amounts with prefix sums: the total over any window in O(log n)."""
 
@@ -303,7 +305,7 @@ def compliance_report(
     The database computes it where the policy allows (compliance_sql); `in_database=False`
     asks for the same report from each person's dated records, one pass each."""
     rows = []
-    for info, standing, lapses in _evaluate(session, as_of, policy, scope or Scope(), in_database):
+    for info, standing, lapses, _ in _evaluate(session, as_of, policy, scope or Scope(), in_database):
         compliant = not standing.shortfalls
         if only_noncompliant and compliant:
             continue
@@ -325,26 +327,24 @@ def compliance_report(
 
 
 def _evaluate(session: Session, as_of: dt.date, policy: Policy, scope: Scope, in_database: bool):
-    """(person info, Standing, lapses_on) for each assessed person, sorted by ref."""
+    """(person info, Standing now, lapses_on, Standing on the lapse day) for each assessed
+    person, sorted by ref. The last is None for a person not compliant now."""
     from . import compliance_sql
 
     if not (in_database and compliance_sql.supports(policy)):
         for info, assessor in assess(session, as_of, policy, scope):
             standing = assessor.standing(as_of, as_of)
-            yield info, standing, (None if standing.shortfalls else assessor.lapses_on(as_of))
+            lapses = None if standing.shortfalls else assessor.lapses_on(as_of)
+            yield info, standing, lapses, (assessor.standing(lapses, as_of) if lapses else None)
         return
     people_query = _assessed_people(session, as_of, policy, scope)
     people = session.execute(people_query).all()
     ids = people_query.with_only_columns(models.Person.id).scalar_subquery()
     evaluated = compliance_sql.evaluate(session, ids, as_of, policy)
-    nothing = _Assessor(policy, _History()).standing(as_of, as_of)
+    nothing = (_Assessor(policy, _History()).standing(as_of, as_of), None, None)
     for person_id, ref, name, organisation, region in people:
         info = {"person": ref, "name": name, "organisation": organisation, "region": region}
-        if person_id not in evaluated:
-            yield info, nothing, None
-            continue
-        cpd, retreat, sessions, teaching, required, shortfalls, lapses = evaluated[person_id]
-        yield info, Standing(cpd, retreat, sessions, teaching, required, [], shortfalls), lapses
+        yield (info, *evaluated.get(person_id, nothing))
 
 
 def needs(row: dict, policy: Policy) -> list[str]:
@@ -367,17 +367,21 @@ def _number(value: float) -> str:
     return f"{round(value, 2):g}"
 
 
-def due(session: Session, *, as_of: dt.date, within: int, policy: Policy, scope: Scope | None = None) -> list[dict]:
+def due(
+    session: Session,
+    *,
+    as_of: dt.date,
+    within: int,
+    policy: Policy,
+    scope: Scope | None = None,
+    in_database: bool = True,
+) -> list[dict]:
     """Compliant people who lapse within `within` days, soonest first, with what they must do."""
     limit = as_of + dt.timedelta(days=within)
     rows = []
-    for info, assessor in assess(session, as_of, policy, scope):
-        if assessor.standing(as_of, as_of).shortfalls:
-            continue
-        lapse = assessor.lapses_on(as_of)
+    for info, _, lapse, then in _evaluate(session, as_of, policy, scope or Scope(), in_database):
         if lapse is None or lapse > limit:
             continue
-        then = assessor.standing(lapse, as_of)
         at_lapse = {
             "shortfalls": then.shortfalls,
             "cpd_hours": then.cpd / 100,

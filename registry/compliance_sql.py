@@ -30,7 +30,8 @@ def supports(policy: Policy) -> bool:
 
 
 def _per_person(connection, days, thresholds: Iterable[int]) -> dict[int, tuple]:
-    """Per person: the total, then for each threshold the earliest day whose newer total is below it."""
+    """Per person: the total, then for each threshold the earliest day whose newer total
+    is below it, and that newer total (what remains once that day's records leave)."""
     newer = (
         func.sum(days.c.amount).over(partition_by=days.c.person_id, order_by=days.c.day.desc(), rows=(None, 0))
         - days.c.amount
@@ -39,14 +40,21 @@ def _per_person(connection, days, thresholds: Iterable[int]) -> dict[int, tuple]
     query = select(
         ranked.c.person_id,
         func.sum(ranked.c.amount),
-        *[func.min(case((ranked.c.newer < threshold, ranked.c.day))) for threshold in thresholds],
+        *[
+            aggregate(case((ranked.c.newer < threshold, column)))
+            for threshold in thresholds
+            for aggregate, column in ((func.min, ranked.c.day), (func.max, ranked.c.newer))
+        ],
     ).group_by(ranked.c.person_id)
     return {row[0]: tuple(row[1:]) for row in connection.execute(query).all()}
 
 
 def evaluate(session: Session, people_ids, as_of: dt.date, policy: Policy) -> dict[int, tuple]:
-    """For each assessed person with records: (cpd, retreat, sessions, teaching, required,
-    shortfalls, lapses_on), amounts as whole hundredths of hours and tenths of days."""
+    """For each assessed person with records: (Standing now, lapses_on, Standing on that
+    day with only the failing requirements' amounts), amounts as whole hundredths of
+    hours and tenths of days."""
+    from .compliance import Standing
+
     from .compliance import day_number
 
     connection = session.connection()
@@ -88,9 +96,9 @@ def evaluate(session: Session, people_ids, as_of: dt.date, policy: Policy) -> di
     window = policy.window_days
     results = {}
     for person_id in set(cpd_rows) | set(retreat_rows) | set(session_rows) | set(last_taught):
-        cpd_total, cpd_binding = cpd_rows.get(person_id, (0, None))
-        retreat_total, retreat_binding = retreat_rows.get(person_id, (0, None))
-        count, teach_binding, other_binding = session_rows.get(person_id, (0, None, None))
+        cpd_total, cpd_day, cpd_left = cpd_rows.get(person_id, (0, None, None))
+        retreat_total, retreat_day, retreat_left = retreat_rows.get(person_id, (0, None, None))
+        count, teach_day, teach_left, other_day, other_left = session_rows.get(person_id, (0, None, None, None, None))
         teaching = person_id in last_taught
         required = teach_needed if teaching else other_needed
         shortfalls = []
@@ -100,14 +108,35 @@ def evaluate(session: Session, people_ids, as_of: dt.date, policy: Policy) -> di
             shortfalls.append("retreat")
         if count < required:
             shortfalls.append("supervision")
-        lapses = None
-        if not shortfalls:
-            candidates = [d + window for d in (cpd_binding, retreat_binding) if d is not None]
-            teaching_ends = last_taught[person_id] + window if teaching else None
-            if teaching and teach_binding is not None and teach_binding + window < teaching_ends:
-                candidates.append(teach_binding + window)
-            elif other_binding is not None:
-                candidates.append(other_binding + window)
-            lapses = dt.date.fromordinal(min(candidates)) if candidates else None
-        results[person_id] = (int(cpd_total), int(retreat_total), int(count), teaching, required, shortfalls, lapses)
+        now = Standing(int(cpd_total), int(retreat_total), int(count), teaching, required, [], shortfalls)
+        if shortfalls:
+            results[person_id] = (now, None, None)
+            continue
+        # The day each requirement would first fail, with what would be left then.
+        failing = {}
+        if cpd_day is not None:
+            failing["cpd"] = (cpd_day + window, cpd_left)
+        if retreat_day is not None:
+            failing["retreat"] = (retreat_day + window, retreat_left)
+        teaching_ends = last_taught[person_id] + window if teaching else None
+        if teaching and teach_day is not None and teach_day + window < teaching_ends:
+            failing["supervision"] = (teach_day + window, teach_left, teach_needed)
+        elif other_day is not None:
+            failing["supervision"] = (other_day + window, other_left, other_needed)
+        if not failing:
+            results[person_id] = (now, None, None)
+            continue
+        lapse = min(item[0] for item in failing.values())
+        due = {name: item for name, item in failing.items() if item[0] == lapse}
+        supervision = due.get("supervision")
+        then = Standing(
+            int(due["cpd"][1]) if "cpd" in due else cpd_needed,
+            int(due["retreat"][1]) if "retreat" in due else retreat_needed,
+            int(supervision[1]) if supervision else required,
+            teaching and lapse < teaching_ends,
+            supervision[2] if supervision else required,
+            [],
+            [name for name in ("cpd", "retreat", "supervision") if name in due],
+        )
+        results[person_id] = (now, dt.date.fromordinal(lapse), then)
     return results

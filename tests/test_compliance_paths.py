@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from registry import models
-from registry.compliance import compliance_report
+from registry.compliance import compliance_report, due
 from registry.policy import Policy, default_policy
 
 AS_OF = dt.date(2026, 6, 30)
@@ -90,7 +90,11 @@ def test_the_database_and_the_per_person_pass_give_the_same_report(engine, histo
     with Session(engine) as session:
         in_database = compliance_report(session, as_of=AS_OF, policy=policy)
         per_person = compliance_report(session, as_of=AS_OF, policy=policy, in_database=False)
-    assert in_database == per_person
+        assert in_database == per_person
+        for within in (30, 365):
+            assert due(session, as_of=AS_OF, within=within, policy=policy) == due(
+                session, as_of=AS_OF, within=within, policy=policy, in_database=False
+            )
 
 
 def test_teaching_ending_on_the_day_a_session_leaves_lowers_the_requirement_first(engine):
