@@ -20,8 +20,10 @@ def record(
     person_ref: str | None = None,
     details: str | None = None,
 ) -> None:
+    # inline(): no RETURNING id, which would need the right to read the audit log
+    # (the supervisor role may only append to it).
     session.execute(
-        insert(AuditEntry).values(
+        insert(AuditEntry).inline().values(
             at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
             actor=actor,
             action=action,

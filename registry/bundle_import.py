@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import json
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +43,7 @@ from . import audit, models
 from . import recordtypes as rt
 from .bundle_tables import REFERENCED, TABLES, column_for, stored_fields
 from .errors import Invalid, RegistryError
-from .validate import StageBook, cycle_message, lineage_cycle, record_errors, registry_errors, unknown_region
+from .validate import RECORD_RULES, StageBook, cycle_message, lineage_cycle, record_errors, registry_errors, unknown_region
 
 BATCH = 5_000
 # The record types that others refer to, and the name their references use.
@@ -188,6 +189,7 @@ class _Importer:
         width = len(columns)
         file = record_type.file
         is_cpd, is_course = record_type is rt.CPD, record_type is rt.COURSE
+        checks_records = bool(record_type.past_only) or record_type.name in RECORD_RULES
         batch: list[dict] = []
         co_batch: list[dict] = []
         start = reader.line_num + 1
@@ -211,7 +213,7 @@ class _Importer:
                     if value is None and required:
                         problems.append(f"{name}: a value is required")
                 values[name] = value
-            if not problems:
+            if not problems and checks_records:
                 problems = list(record_errors(record_type, values, self.today))
             if problems:
                 self.errors.extend(f"{file}:{line}: {problem}" for problem in problems)
@@ -615,18 +617,13 @@ def _insert_many(connection, table: Table, rows: list[dict]) -> None:
     """Insert plain rows through the driver's executemany: the staging tables' values are
     already checked and typed, so SQLAlchemy's per-row processing is skipped."""
     names = [column.name for column in table.columns]
-    sqlite = connection.dialect.name == "sqlite"
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
-    if sqlite:
-        tuples = [tuple(_sqlite_value(row.get(name)) for name in names) for row in rows]
-    else:
-        tuples = [tuple(row.get(name) for name in names) for row in rows]
-    connection.exec_driver_sql(statement, tuples)
+    connection.exec_driver_sql(statement, [tuple(map(row.get, names)) for row in rows])
 
 
-def _sqlite_value(value):
-    return value.isoformat() if isinstance(value, dt.date) else value
+# Dates go to SQLite as the ISO text SQLAlchemy stores (Python 3.12 drops the default adapter).
+sqlite3.register_adapter(dt.date, dt.date.isoformat)
 
 
 def _read_text(path: Path, errors: list[str]) -> str | None:

@@ -35,12 +35,33 @@ def resolve_url(value: str | None) -> URL:
     if "://" not in value:
         return _sqlite_url(Path(value))
     try:
-        url = make_url(value)
-    except ArgumentError:
-        raise DatabaseUnavailable(f"not a database URL: {mask_password(value)}") from None
+        url = make_url(_quote_at_signs(value))
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise DatabaseUnavailable(f"not a database URL: {_hide_password(value)}") from None
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     return url
+
+
+def _quote_at_signs(value: str) -> str:
+    """The URL with any "@" in its password percent-encoded: the host follows the last "@"
+    (SQLAlchemy would end the password at the first, and take the rest for the host)."""
+    scheme, separator, rest = value.partition("://")
+    before_query, question, query = rest.partition("?")
+    credentials, at, host = before_query.rpartition("@")
+    user, colon, password = credentials.partition(":")
+    if not (separator and at and colon and "@" in password):
+        return value
+    return f"{scheme}://{user}:{password.replace('@', '%40')}@{host}{question}{query}"
+
+
+def _hide_password(value: str) -> str:
+    """A URL that could not be parsed, its password hidden (even one with a space in it)."""
+    scheme, separator, rest = value.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if separator and at and ":" in credentials:
+        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+    return mask_password(value)
 
 
 def _sqlite_url(path: Path) -> URL:
@@ -74,7 +95,12 @@ def create_registry_engine(url: URL) -> Engine:
         raise DatabaseUnavailable(
             f"unsupported database {display_url(url)}: use a SQLite file or postgresql+psycopg://"
         )
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ArgumentError:  # e.g. postgresql+nodriver://: no such SQLAlchemy dialect
+        raise DatabaseUnavailable(
+            f"unsupported database driver in {display_url(url)}: use postgresql+psycopg://"
+        ) from None
 
 
 def _create_private_file(path: Path) -> None:
@@ -99,6 +125,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        # 64 MiB of page cache: large imports and reports touch big indexes.
+        cursor.execute("PRAGMA cache_size = -65536")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -20,6 +20,7 @@ MAX_TEXT = {"name": 200, "description": 500, "notes": 10_000}
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 _WHOLE = re.compile(r"[+-]?[0-9]{1,12}")
+_PLAIN_DECIMAL = re.compile(r"[0-9]{1,6}(\.[0-9]{1,2})?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -115,6 +116,11 @@ def number(
     if blank(value):
         return None
     raw = str(value).strip()
+    if _PLAIN_DECIMAL.fullmatch(raw) and step is None:
+        # The common case, exact in binary to two places: no Decimal needed.
+        result = float(raw)
+        _in_range(field, result, above, high, low_inclusive=False)
+        return result
     try:
         parsed = Decimal(raw) if not isinstance(value, (int, float)) else Decimal(str(value))
     except InvalidOperation:
@@ -152,9 +158,11 @@ def _fmt(value) -> str:
 
 
 def choice(field: str, value, choices: Sequence[str]) -> str | None:
-    if blank(value):
+    if value is None:
         return None
-    raw = str(value).strip()
+    raw = value.strip() if value.__class__ is str else str(value).strip()
+    if not raw:
+        return None
     if raw not in choices:
         raise Invalid(f"{field}: {raw!r} is not one of {', '.join(choices)}")
     return raw

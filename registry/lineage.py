@@ -209,6 +209,30 @@ def draw(graph, path: str | Path) -> str:
 
 
 def _draw_matplotlib(graph, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    figure = _figure(graph)
+    figure.savefig(path, format=path.suffix[1:], metadata={"Date": None} if path.suffix == ".svg" else None)
+    plt.close(figure)
+
+
+def svg_text(graph, *, max_width: float = 12) -> str:
+    """The matplotlib drawing of the lineage as SVG text, at most `max_width` inches wide
+    (nodes drawn smaller to fit), for inlining into a page."""
+    import io
+
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "mbp-registry"}):
+        figure = _figure(graph, max_width=max_width)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+        plt.close(figure)
+    return buffer.getvalue()
+
+
+def _figure(graph, max_width: float | None = None):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -226,11 +250,17 @@ def _draw_matplotlib(graph, path: Path) -> None:
     positions = {ref: (x, -y) for ref, (x, y) in positions.items()}
     width = max(8, 1.2 * max(list(depth.values()).count(level) for level in set(depth.values())))
     height = max(5, 1.6 * (max(depth.values()) + 1))
+    node_size = 1600
+    if max_width and width > max_width:
+        node_size = max(500, round(node_size * (max_width / width) ** 2))
+        width = max_width
     figure, axes = plt.subplots(figsize=(width, height))
     axes.set_title("Training lineage: who trained whom (risks highlighted)")
-    nx.draw_networkx_edges(simple, positions, ax=axes, edge_color=COLOURS["edge"], arrows=True, arrowsize=12, node_size=1600)
+    nx.draw_networkx_edges(
+        simple, positions, ax=axes, edge_color=COLOURS["edge"], arrows=True, arrowsize=12, node_size=node_size
+    )
     nx.draw_networkx_nodes(
-        simple, positions, ax=axes, node_size=1600, node_color=[_node_colour(d) for _, d in simple.nodes(data=True)]
+        simple, positions, ax=axes, node_size=node_size, node_color=[_node_colour(d) for _, d in simple.nodes(data=True)]
     )
     nx.draw_networkx_labels(simple, positions, ax=axes, labels={ref: ref for ref in simple}, font_size=8)
     axes.legend(
@@ -245,5 +275,4 @@ def _draw_matplotlib(graph, path: Path) -> None:
     )
     axes.axis("off")
     figure.tight_layout()
-    figure.savefig(path, format=path.suffix[1:], metadata={"Date": None} if path.suffix == ".svg" else None)
-    plt.close(figure)
+    return figure

@@ -24,7 +24,10 @@ def backup(engine: Engine, destination: str | Path) -> Path:
     destination = Path(destination)
     if destination.exists():
         raise Invalid(f"backup: {str(destination)!r} already exists; choose a new file")
-    fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise Invalid(f"backup: cannot create {str(destination)!r}: {exc.strerror}") from None
     os.close(fd)
     with sqlite3.connect(source) as src, sqlite3.connect(destination) as dst:
         src.backup(dst)
@@ -43,7 +46,9 @@ def check(engine: Engine) -> list[dict]:
             "detail": f"revision {revision or 'none'}, newest {HEAD_REVISION}",
         }
     )
-    with engine.connect() as connection:
+    # Only reads: on SQLite, no waiting for the write lock while another process writes.
+    bind = engine.execution_options(sqlite_begin="DEFERRED") if is_sqlite(engine.url) else engine
+    with bind.connect() as connection:
         if is_sqlite(engine.url):
             integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
             results.append({"check": "integrity", "ok": integrity == ["ok"], "detail": "; ".join(integrity[:5])})

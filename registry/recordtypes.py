@@ -6,6 +6,7 @@ record has, which are required, which make up its identity, and how each is read
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
@@ -57,9 +58,12 @@ def _text(max_length: int = 200) -> Parser:
     return partial(fields.text, max_length=max_length)
 
 
+_NOT_IN_REFS = re.compile(r"[;,\n\r\t]")
+
+
 def _ref(field_name: str, value):
     ref = fields.text(field_name, value, max_length=64)
-    if ref is not None and any(mark in ref for mark in ";,\n\r\t"):
+    if ref is not None and _NOT_IN_REFS.search(ref):
         raise Invalid(f"{field_name}: {ref!r} is not a single reference")
     return ref
 

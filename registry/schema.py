@@ -38,8 +38,11 @@ def script_head() -> str | None:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None when it has no schema yet."""
+    # A read: on SQLite it must not wait for the write lock (BEGIN IMMEDIATE), or every
+    # command, `db backup` included, would wait while another process writes.
+    bind = engine.execution_options(sqlite_begin="DEFERRED") if is_sqlite(engine.url) else engine
     try:
-        with engine.connect() as connection:
+        with bind.connect() as connection:
             if not inspect(connection).has_table(VERSION_TABLE):
                 return None
             return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()

@@ -43,7 +43,7 @@ def record_errors(record_type: rt.RecordType, values: Mapping[str, Any], today: 
         value = values.get(name)
         if value is not None and value > today:
             yield f"{name}: {value.isoformat()} is in the future"
-    check = _RECORD_RULES.get(record_type.name)
+    check = RECORD_RULES.get(record_type.name)
     if check:
         yield from check(values)
 
@@ -74,7 +74,7 @@ def _order(v, later: str, earlier: str):
         yield f"{later}: {v[later].isoformat()} is before {earlier} {v[earlier].isoformat()}"
 
 
-_RECORD_RULES = {
+RECORD_RULES = {
     "person": _person_rules,
     "training": _training_rules,
     "supervision link": _supervision_rules,

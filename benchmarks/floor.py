@@ -1,0 +1,123 @@
+"""The floor for `cpd compliance`: the same report by one hand-written SQL statement.
+
+Run as a script against a registry database; prints the report as JSON lines
+(person, compliant, lapses_on) so the benchmark can check it equals the command's.
+Only the standard library and the database driver: no SQLAlchemy, no Click.
+
+    python benchmarks/floor.py sqlite PATH AS_OF
+    python benchmarks/floor.py postgresql CONNINFO AS_OF
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+
+WINDOW = 365
+CPD, RETREAT, TEACHING, NOT_TEACHING = 3000, 50, 12, 1  # hundredths of hours, tenths of days, sessions
+
+SQL = """
+WITH assessed AS (
+  SELECT p.id, p.ref FROM people p
+  WHERE p.status = 'active' AND EXISTS (
+    SELECT 1 FROM stages s WHERE s.person_id = p.id AND s.attained_on <= {as_of}
+      AND s.stage IN ('teacher', 'supervisor', 'trainer', 'trainer_of_trainers'))
+),
+cpd AS (
+  SELECT person_id, SUM(a) AS total, MIN(CASE WHEN newer < {cpd} THEN day END) AS binding,
+         MAX(CASE WHEN newer < {cpd} THEN newer END) AS left_then
+  FROM (SELECT person_id, day, a, SUM(a) OVER (PARTITION BY person_id ORDER BY day DESC ROWS UNBOUNDED PRECEDING) - a AS newer
+        FROM (SELECT person_id, {day_date} AS day, SUM(CAST(ROUND(hours * 100) AS INTEGER)) AS a
+              FROM cpd_activities WHERE date > {start} AND date <= {as_of} GROUP BY person_id, date) d) r
+  GROUP BY person_id
+),
+retreat AS (
+  SELECT person_id, SUM(a) AS total, MIN(CASE WHEN newer < {retreat} THEN day END) AS binding
+  FROM (SELECT person_id, day, a, SUM(a) OVER (PARTITION BY person_id ORDER BY day DESC ROWS UNBOUNDED PRECEDING) - a AS newer
+        FROM (SELECT person_id, {day_start} AS day, SUM(CAST(ROUND(days * 10) AS INTEGER)) AS a
+              FROM retreats WHERE start_on > {start} AND start_on <= {as_of} GROUP BY person_id, start_on) d) r
+  GROUP BY person_id
+),
+supervision AS (
+  SELECT person_id, SUM(a) AS total,
+         MIN(CASE WHEN newer < {teaching} THEN day END) AS binding_teaching,
+         MIN(CASE WHEN newer < {not_teaching} THEN day END) AS binding_other
+  FROM (SELECT person_id, day, a, SUM(a) OVER (PARTITION BY person_id ORDER BY day DESC ROWS UNBOUNDED PRECEDING) - a AS newer
+        FROM (SELECT supervisee_id AS person_id, {day_held} AS day, COUNT(*) AS a
+              FROM supervision_sessions WHERE held_on > {start} AND held_on <= {as_of}
+                AND kind IN ('individual', 'group') GROUP BY supervisee_id, held_on) d) r
+  GROUP BY person_id
+),
+teaching AS (
+  SELECT person_id, MAX({day_course}) AS last_day FROM (
+    SELECT lead_id AS person_id, start_on FROM courses
+    UNION ALL SELECT cc.person_id, c.start_on FROM course_co_teachers cc JOIN courses c ON c.id = cc.course_id) t
+  WHERE start_on > {start} AND start_on <= {as_of} GROUP BY person_id
+)
+SELECT a.ref, COALESCE(c.total, 0), COALESCE(r.total, 0), COALESCE(s.total, 0), t.last_day,
+       c.binding, r.binding, s.binding_teaching, s.binding_other
+FROM assessed a
+LEFT JOIN cpd c ON c.person_id = a.id
+LEFT JOIN retreat r ON r.person_id = a.id
+LEFT JOIN supervision s ON s.person_id = a.id
+LEFT JOIN teaching t ON t.person_id = a.id
+ORDER BY a.ref
+"""
+
+
+def day_sql(backend: str, column: str) -> str:
+    if backend == "sqlite":
+        return f"CAST(julianday({column}) - 1721424.5 AS INTEGER)"
+    return f"({column} - DATE '0001-01-01' + 1)"
+
+
+def report(rows) -> list[dict]:
+    result = []
+    for ref, cpd, retreat, sessions, last_day, cpd_b, retreat_b, teach_b, other_b in rows:
+        teaching = last_day is not None
+        required = TEACHING if teaching else NOT_TEACHING
+        compliant = cpd >= CPD and retreat >= RETREAT and sessions >= required
+        lapses = None
+        if compliant:
+            days = [b + WINDOW for b in (cpd_b, retreat_b) if b is not None]
+            if teaching and teach_b is not None and teach_b + WINDOW < last_day + WINDOW:
+                days.append(teach_b + WINDOW)
+            elif other_b is not None:
+                days.append(other_b + WINDOW)
+            lapses = dt.date.fromordinal(min(days)).isoformat() if days else None
+        result.append({"person": ref, "compliant": compliant, "lapses_on": lapses})
+    return result
+
+
+def main(backend: str, target: str, as_of_text: str) -> None:
+    as_of = dt.date.fromisoformat(as_of_text)
+    start = as_of - dt.timedelta(days=WINDOW)
+    literal = "'{}'" if backend == "sqlite" else "DATE '{}'"
+    sql = SQL.format(
+        as_of=literal.format(as_of),
+        start=literal.format(start),
+        cpd=CPD,
+        retreat=RETREAT,
+        teaching=TEACHING,
+        not_teaching=NOT_TEACHING,
+        day_date=day_sql(backend, "date"),
+        day_start=day_sql(backend, "start_on"),
+        day_held=day_sql(backend, "held_on"),
+        day_course=day_sql(backend, "start_on"),
+    )
+    if backend == "sqlite":
+        import sqlite3
+
+        connection = sqlite3.connect(target)
+    else:
+        import psycopg
+
+        connection = psycopg.connect(target)
+    rows = connection.execute(sql).fetchall()
+    for row in report(rows):
+        print(json.dumps(row))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
