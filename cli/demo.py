@@ -12,8 +12,9 @@ from .output import table_text
 @click.command()
 @pass_state
 def demo(state: State) -> None:
-    """Load the sample service from fixtures/ into the database, then print its
-    succession report, its compliance summary and the next reminders due.
+    """Load the sample service from fixtures/ into the database, print its succession
+    report, its compliance summary and the next reminders due, and write this year's
+    annual report next to the database.
 
     \b
     Example:
@@ -53,4 +54,19 @@ def demo(state: State) -> None:
     click.echo(summary_text(compliance))
     click.echo("\nNext reminders (lapsing within 60 days):")
     click.echo(table_text(reminders, ["lapses_on", "person", "name", "needs"], ["Lapses on", "Person", "Name", "What to do"]))
+    report = _write_annual_report(state, today.year, policy)
+    click.echo(f"\nThe annual report for {today.year} is in {report}: open it in a browser (it prints to PDF).")
     click.echo("\nNext: `mbp-registry cpd compliance`, `mbp-registry succession what-if --without S03`, `mbp-registry --help`.")
+
+
+def _write_annual_report(state: State, year: int, policy):
+    """The annual report next to the SQLite database file, else in the current directory."""
+    from pathlib import Path
+
+    from registry.db import sqlite_path
+
+    from .report import default_name, write_annual_report
+
+    database = sqlite_path(state.engine.url)
+    folder = database.resolve().parent if database else Path.cwd()
+    return write_annual_report(state, year=year, policy=policy, out=folder / default_name(year, "html"))

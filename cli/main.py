@@ -30,6 +30,7 @@ SUBCOMMANDS = {
     "succession": ("cli.succession", "succession"),
     "lineage": ("cli.lineage", "lineage"),
     "fixtures": ("cli.fixtures_cmd", "fixtures"),
+    "report": ("cli.report", "report"),
     "import": ("cli.bundle", "import_"),
     "export": ("cli.bundle", "export"),
 }

@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import func, select
 
 from registry import models
@@ -16,6 +17,12 @@ CPD activities        642
 retreats              112
 courses               163
 nominations           8"""
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path, monkeypatch):
+    """The demo writes its annual report in the current directory when the database is not a file."""
+    monkeypatch.chdir(tmp_path)
 
 
 def test_demo_loads_the_sample_service_and_summarises_it(run, db_url):

@@ -1,0 +1,66 @@
+"""`report annual`: the year's governance report for the board, as one HTML page or Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .context import State, pass_state
+from .options import policy_option, reading
+
+
+@click.group()
+def report() -> None:
+    """Reports for the board.
+
+    \b
+    Example:
+      mbp-registry report annual
+      mbp-registry report annual --year 2025 --out annual-report-2025.html
+      mbp-registry report annual --year 2025 --format markdown
+    """
+
+
+@report.command("annual")
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 9999),
+    metavar="YYYY",
+    help="The year to report on. Default: this year, to today.",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False), help="The file to write. Default: annual-report-YYYY.html (or .md)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "markdown"]), default="html", show_default=True, help="Output format."
+)
+@policy_option
+@pass_state
+def annual(state: State, year, out, fmt, policy_file) -> None:
+    """The annual governance report: workforce and its change over the year, joiners, leavers
+    and progressions, courses, supervision, CPD and retreats, compliance by quarter, succession
+    risks against the previous year end, and the lineage. One self-contained page that opens
+    in any browser and prints to PDF."""
+    import datetime as dt
+
+    from registry.policy import load_policy
+
+    year = year or dt.date.today().year
+    path = write_annual_report(state, year=year, policy=load_policy(policy_file), out=out, fmt=fmt)
+    click.echo(f"Wrote the annual report for {year} to {path}.")
+
+
+def default_name(year: int, fmt: str) -> str:
+    from registry.annual_render import SUFFIX
+
+    return f"annual-report-{year}{SUFFIX[fmt]}"
+
+
+def write_annual_report(state: State, *, year: int, policy, out: str | Path | None = None, fmt: str = "html") -> Path:
+    """Read the year's figures in one transaction, render them, write the file owner-only."""
+    from registry.annual import annual_report
+    from registry.annual_render import render, write
+
+    data = reading(state, lambda s: annual_report(s, year, policy))
+    return write(out or default_name(year, fmt), render(data, fmt))
