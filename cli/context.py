@@ -15,13 +15,30 @@ if TYPE_CHECKING:
 class State:
     def __init__(self, db: str | None, actor: str | None):
         self.db = db
-        self.actor = actor or _os_user()
+        self._actor = actor
+
+    @cached_property
+    def actor(self) -> str:
+        """Who is acting, checked like any text the audit trail keeps: one line, at most 100."""
+        from registry.errors import Invalid
+        from registry.fields import text
+
+        actor = text("actor", self._actor, max_length=100)
+        if actor and any(mark in actor for mark in "\t\n\r"):
+            raise Invalid(f"actor: {actor!r} is not a single line")
+        return actor or _os_user()
 
     @cached_property
     def engine(self) -> Engine:
         from registry.session import open_engine
 
-        return open_engine(self.db)
+        engine = open_engine(self.db)
+        # Close its connections when the command ends, also when the CLI is called in
+        # process many times (cli.main(..., standalone_mode=False), CliRunner).
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.find_root().call_on_close(engine.dispose)
+        return engine
 
 
 def _os_user() -> str:

@@ -163,7 +163,11 @@ def export_data(state: State, ref: str, out: str | None) -> None:
     if not out:
         click.echo(text, nl=False)
         return
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise click.ClickException(f"out: cannot write {out!r}: {exc.strerror}") from None
+    os.fchmod(fd, 0o600)  # also when the file was there before, with other permissions
     with open(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
     click.echo(f"Wrote everything held about {ref} to {out}.")

@@ -7,6 +7,7 @@ one, the registry keeps a SQLite file in the user's data folder.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -32,6 +33,8 @@ def resolve_url(value: str | None) -> URL:
     """Turn a `--db` value (or None for the default) into a SQLAlchemy URL."""
     if not value:
         return _sqlite_url(default_database_path())
+    if re.search(r"[\ud800-\udfff]", value):  # bytes of the argument that were not UTF-8
+        raise DatabaseUnavailable(f"not a database URL or file name: {_hide_password(value)!a}")
     if "://" not in value:
         return _sqlite_url(Path(value))
     try:

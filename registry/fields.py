@@ -21,7 +21,10 @@ MAX_TEXT = {"name": 200, "description": 500, "notes": 10_000}
 FORMULA_STARTS = ("=", "+", "-", "@")
 _WHOLE = re.compile(r"[+-]?[0-9]{1,12}")
 _PLAIN_DECIMAL = re.compile(r"[0-9]{1,6}(\.[0-9]{1,2})?")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab and line breaks, DEL, and the C1 controls (a terminal may act on \x9b).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Lone surrogates: bytes of a command-line argument that were not UTF-8.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def neutralise_formula(text: str) -> str:
@@ -47,6 +50,8 @@ def text(field: str, value, *, max_length: int = 200) -> str | None:
         raise Invalid(f"{field}: text of {len(value)} characters is longer than {max_length}")
     if _CONTROL.search(value):
         raise Invalid(f"{field}: {value!r} contains control characters")
+    if _SURROGATE.search(value):
+        raise Invalid(f"{field}: {value!r} is not UTF-8 text")
     return value
 
 

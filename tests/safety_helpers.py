@@ -1,0 +1,214 @@
+"""Helpers for the safety tests: child processes, bundles with disjoint refs, scans.
+
+Run as a module, this file is the child process of the concurrency and crash tests:
+
+    python -m tests.safety_helpers log-sessions URL SUPERVISOR COUNT START_DIR SUPERVISEE...
+
+waits for START_DIR/go, then logs COUNT sessions by calling the Click command in
+process, once per session (`supervision log ...` with standalone_mode=False), and exits
+1 if any call failed (each failure's traceback on standard error).
+
+    python -m tests.safety_helpers import-pausing-in-merge MARKER --db URL import DIR
+
+runs the import and stops in the middle of its merge (see _import_pausing_in_merge).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import String, Text, func, select
+
+from registry import recordtypes as rt
+from registry.models import Base
+
+ROOT = Path(__file__).resolve().parent.parent
+# The console script installed with the project, next to this interpreter.
+CONSOLE_SCRIPT = str(Path(sys.executable).parent / "mbp-registry")
+
+
+def days_ago(days: int) -> str:
+    return (dt.date.today() - dt.timedelta(days=days)).isoformat()
+
+
+def counts(engine) -> dict[str, int]:
+    """Rows of every registry table, the audit log included."""
+    with engine.connect() as connection:
+        return {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def wait_for(condition, *, timeout: float, what: str, interval: float = 0.01) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+def cli_process(*args: str, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=None) -> subprocess.Popen:
+    """Start the real console script."""
+    return subprocess.Popen([CONSOLE_SCRIPT, *args], stdout=stdout, stderr=stderr, env=env, cwd=ROOT)
+
+
+def child_process(*args: str, stdout, stderr) -> subprocess.Popen:
+    """Start this module as a child process (see the module docstring)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.safety_helpers", *args], stdout=stdout, stderr=stderr, cwd=ROOT
+    )
+
+
+# --- bundles whose every identifier is prefixed, so that several can be imported side by side
+
+# The fields holding an identifier that must be unique across a registry.
+_IDENTIFIERS = {
+    (record_type.file, spec.name)
+    for record_type in rt.ALL
+    for spec in record_type.fields
+    if spec.refers_to or (spec.key and record_type in (rt.ORGANISATION, rt.PROGRAMME, rt.PERSON, rt.COURSE))
+}
+
+
+def prefixed_bundle(source: Path, destination: Path, prefix: str) -> dict[str, int]:
+    """Copy a bundle with every ref and code (and email) prefixed; returns rows per file."""
+    destination.mkdir(parents=True, exist_ok=True)
+    rows_per_file = {}
+    for path in sorted(source.glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+            columns = list(rows[0]) if rows else next(csv.reader(path.open(encoding="utf-8")))
+        for row in rows:
+            for name, value in row.items():
+                if not value:
+                    continue
+                if (path.name, name) in _IDENTIFIERS:
+                    row[name] = ";".join(prefix + item for item in value.split(";"))
+                elif name == "email":
+                    row[name] = prefix.lower() + value
+        with (destination / path.name).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        rows_per_file[path.name] = len(rows)
+    return rows_per_file
+
+
+# --- scanning every text column
+
+
+def text_cells_containing(engine, needle: str) -> list[tuple[str, str, str]]:
+    """(table, column, value) of every text cell of the registry that contains `needle`."""
+    found = []
+    with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            for column in table.columns:
+                if isinstance(column.type, (String, Text)):
+                    query = select(column).where(column.contains(needle, autoescape=True))
+                    found += [(table.name, column.name, value) for value in connection.execute(query).scalars()]
+    return found
+
+
+# --- the child process of the concurrency test
+
+
+def _log_sessions(url: str, supervisor: str, count: int, start_dir: str, supervisees: list[str]) -> int:
+    import traceback
+
+    from cli.main import cli
+
+    start = Path(start_dir)
+    (start / f"ready-{supervisor}").touch()
+    wait_for((start / "go").exists, timeout=60, what="the start signal")
+    failures = 0
+    for n in range(count):
+        args = [
+            "--db", url, "--actor", supervisor,
+            "supervision", "log",
+            "--supervisor", supervisor,
+            "--supervisee", supervisees[n % len(supervisees)],
+            "--date", days_ago(1 + n),
+            "--minutes", str(30 + n % 60),
+            "--kind", "individual",
+            "--notes", f"session {n} of {supervisor}",
+        ]  # fmt: skip
+        try:
+            cli.main(args, prog_name="mbp-registry", standalone_mode=False)
+        except BaseException:  # noqa: BLE001 - every failure is reported and counted
+            failures += 1
+            print(f"call {n} failed:", file=sys.stderr)
+            traceback.print_exc()
+    return 1 if failures else 0
+
+
+# --- the child process of the crash test
+
+
+def _import_pausing_in_merge(marker: str, args: list[str]) -> None:
+    """`mbp-registry ARGS` (an import) that, once it has merged the sessions into the
+    registry tables (uncommitted), touches MARKER and waits there to be killed."""
+    from registry import bundle_import
+
+    merge_one = bundle_import._Importer._merge_one
+
+    def merge_then_pause(self, staged, dry_run):
+        counts = merge_one(self, staged, dry_run)
+        if staged.record_type.name == "session":
+            Path(marker).touch()
+            time.sleep(600)
+        return counts
+
+    bundle_import._Importer._merge_one = merge_then_pause
+    from cli.main import cli
+
+    cli.main(args, prog_name="mbp-registry")
+
+
+if __name__ == "__main__":
+    command, *rest = sys.argv[1:]
+    if command == "log-sessions":
+        url, supervisor, count, start_dir, *supervisees = rest
+        sys.exit(_log_sessions(url, supervisor, int(count), start_dir, supervisees))
+    if command == "import-pausing-in-merge":
+        _import_pausing_in_merge(rest[0], rest[1:])
+    sys.exit(f"unknown command {command!r}")
+
+
+# --- the demo service, loaded once per backend and copied in for later tests
+
+_SNAPSHOTS: dict[str, dict[str, list[dict]]] = {}
+
+
+def load_demo(run, engine) -> None:
+    """Fill an empty registry with the demo: the first time through `mbp-registry demo`,
+    later by copying the rows that left (which is much faster)."""
+    from sqlalchemy import text
+
+    backend = engine.dialect.name
+    if backend not in _SNAPSHOTS:
+        result = run("demo")
+        assert result.exit_code == 0, result.output
+        with engine.connect() as connection:
+            _SNAPSHOTS[backend] = {
+                table.name: [dict(row) for row in connection.execute(select(table)).mappings()]
+                for table in Base.metadata.sorted_tables
+            }
+        return
+    rows = _SNAPSHOTS[backend]
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            if rows[table.name]:
+                connection.execute(table.insert(), rows[table.name])
+        if backend == "postgresql":
+            for table in Base.metadata.sorted_tables:
+                if "id" in table.c and rows[table.name]:
+                    connection.execute(
+                        text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
+                        {"table": table.name, "last": max(row["id"] for row in rows[table.name])},
+                    )
