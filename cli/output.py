@@ -30,20 +30,37 @@ def output_options(formats: Sequence[str] = FORMATS):
     return decorator
 
 
-def to_jsonable(value: Any) -> Any:
+def _json_default(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return float(value)
-    if isinstance(value, dict):
-        return {key: to_jsonable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(item) for item in value]
-    return value
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False)
+
+
+def _records(items: list) -> bool:
+    return bool(items) and all(isinstance(item, dict) for item in items)
 
 
 def json_text(data: Any) -> str:
-    return json.dumps(to_jsonable(data), indent=2, ensure_ascii=False)
+    """JSON with ISO dates; one line per record of a list, so that large reports stay fast
+    to write (the C encoder does each line) and easy to read."""
+    if isinstance(data, list) and _records(data):
+        return "[\n  " + ",\n  ".join(_dumps(item) for item in data) + "\n]"
+    if not isinstance(data, dict) or not data:
+        return _dumps(data)
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, list) and _records(value):
+            inner = ",\n    ".join(_dumps(item) for item in value)
+            parts.append(f"  {_dumps(key)}: [\n    {inner}\n  ]")
+        else:
+            parts.append(f"  {_dumps(key)}: {_dumps(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}"
 
 
 def _cell(value: Any) -> str:

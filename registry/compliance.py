@@ -337,10 +337,8 @@ def _evaluate(session: Session, as_of: dt.date, policy: Policy, scope: Scope, in
             lapses = None if standing.shortfalls else assessor.lapses_on(as_of)
             yield info, standing, lapses, (assessor.standing(lapses, as_of) if lapses else None)
         return
-    people_query = _assessed_people(session, as_of, policy, scope)
-    people = session.execute(people_query).all()
-    ids = people_query.with_only_columns(models.Person.id).scalar_subquery()
-    evaluated = compliance_sql.evaluate(session, ids, as_of, policy)
+    people = session.execute(_assessed_people(session, as_of, policy, scope)).all()
+    evaluated = compliance_sql.evaluate(session, {row[0] for row in people}, as_of, policy)
     nothing = (_Assessor(policy, _History()).standing(as_of, as_of), None, None)
     for person_id, ref, name, organisation, region in people:
         info = {"person": ref, "name": name, "organisation": organisation, "region": region}

@@ -1,8 +1,9 @@
 """Least-privilege PostgreSQL roles for the three kinds of user.
 
-- supervisor: reads what logging needs, adds sessions and audit entries; never reads
-  the notes column of the sessions table, only its own sessions' notes through the
-  `my_session_notes` view; cannot change or delete audit entries.
+- supervisor: reads what logging needs, adds sessions they held (row-level security)
+  and audit entries; never reads the notes column of the sessions table, only its own
+  sessions' notes through the `my_session_notes` view; cannot change or delete audit
+  entries.
 - governance: reads everything except session notes.
 - admin: everything, including migrations.
 
@@ -59,6 +60,13 @@ GRANT SELECT ({session_columns}) ON {schema}.supervision_sessions TO {supervisor
 GRANT INSERT ON {schema}.supervision_sessions, {schema}.audit_log TO {supervisor};
 GRANT USAGE ON SEQUENCE {schema}.supervision_sessions_id_seq, {schema}.audit_log_id_seq TO {supervisor};
 REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.audit_log FROM {supervisor}, {governance};
+
+-- A supervisor logs sessions they held, not sessions in another supervisor's name.
+ALTER TABLE {schema}.supervision_sessions ENABLE ROW LEVEL SECURITY;
+CREATE POLICY sessions_admin ON {schema}.supervision_sessions TO {admin} USING (true) WITH CHECK (true);
+CREATE POLICY sessions_read ON {schema}.supervision_sessions FOR SELECT TO {governance}, {supervisor} USING (true);
+CREATE POLICY sessions_log_own ON {schema}.supervision_sessions FOR INSERT TO {supervisor}
+  WITH CHECK (supervisor_id = (SELECT id FROM {schema}.people WHERE ref = session_user));
 
 -- A supervisor reads the notes of their own sessions only.
 CREATE VIEW {schema}.my_session_notes WITH (security_barrier) AS

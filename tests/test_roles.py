@@ -198,6 +198,21 @@ def test_a_supervisor_logs_a_session_through_the_cli_but_cannot_list_notes(pg_ro
     assert actions == (r["s1"], "add", "session")
 
 
+def test_a_supervisor_cannot_log_a_session_in_another_supervisors_name(pg_roles):
+    r = pg_roles
+    _setup_service(r)
+    result = CliRunner().invoke(
+        cli,
+        ["--db", r["role_url"](r["s1"]), "--actor", r["s1"], "supervision", "log", "--supervisor", r["s2"],
+         "--supervisee", "T1", "--date", "2024-04-02", "--minutes", "45", "--kind", "individual"],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: database error: new row violates row-level security policy")
+    with psycopg.connect(r["conninfo"]) as admin:
+        admin.execute(f'SET search_path TO "{r["schema"]}"')
+        assert admin.execute("SELECT count(*) FROM supervision_sessions").fetchone() == (3,)
+
+
 def test_governance_reads_everything_but_notes_and_writes_nothing(pg_roles):
     r = pg_roles
     _setup_service(r)
