@@ -37,6 +37,9 @@ def import_(state: State, directory: str, dry_run: bool, fmt: str) -> None:
             )
         else:
             result = writing(state, lambda s: import_bundle(s, directory, actor=state.actor, progress=progress))
+            from registry.maintenance import checkpoint
+
+            checkpoint(state.engine)
     except ImportFailed as failure:
         if progress:
             progress.done()

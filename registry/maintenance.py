@@ -35,6 +35,14 @@ def backup(engine: Engine, destination: str | Path) -> Path:
     return destination
 
 
+def checkpoint(engine: Engine) -> None:
+    """Fold SQLite's write-ahead log into the database file after a large write, so that
+    the next small write (a session logged) does not pay for copying it."""
+    if is_sqlite(engine.url):
+        with engine.connect() as connection:
+            connection.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def check(engine: Engine) -> list[dict]:
     """Integrity, foreign keys and schema revision; each check with its result."""
     results = []
