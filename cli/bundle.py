@@ -37,9 +37,9 @@ def import_(state: State, directory: str, dry_run: bool, fmt: str) -> None:
             )
         else:
             result = writing(state, lambda s: import_bundle(s, directory, actor=state.actor, progress=progress))
-            from registry.maintenance import checkpoint
+            from registry.maintenance import after_bulk_write
 
-            checkpoint(state.engine)
+            after_bulk_write(state.engine)
     except ImportFailed as failure:
         if progress:
             progress.done()

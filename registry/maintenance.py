@@ -35,12 +35,20 @@ def backup(engine: Engine, destination: str | Path) -> Path:
     return destination
 
 
-def checkpoint(engine: Engine) -> None:
-    """Fold SQLite's write-ahead log into the database file after a large write, so that
-    the next small write (a session logged) does not pay for copying it."""
-    if is_sqlite(engine.url):
-        with engine.connect() as connection:
-            connection.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+def after_bulk_write(engine: Engine) -> None:
+    """After a large import: refresh the planner's statistics, and on SQLite fold the
+    write-ahead log into the database file so that the next small write (a session
+    logged) does not pay for copying it."""
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        if is_sqlite(engine.url):
+            raw.execute("PRAGMA optimize")
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            from .models import Base
+
+            connection.execute(text("ANALYZE " + ", ".join(Base.metadata.tables)))
+            connection.commit()
 
 
 def check(engine: Engine) -> list[dict]:
