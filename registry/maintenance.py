@@ -42,8 +42,12 @@ def after_bulk_write(engine: Engine) -> None:
     with engine.connect() as connection:
         raw = connection.connection.dbapi_connection
         if is_sqlite(engine.url):
-            raw.execute("PRAGMA optimize")
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # Only an optimisation: when others are writing, leave it for another time.
+            try:
+                raw.execute("PRAGMA optimize")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError:
+                pass
         else:
             from .models import Base
 
