@@ -66,7 +66,7 @@ def compliance(state: State, as_of, organisation, region, programme, only_noncom
         ["person", "name", "region", "compliant", "cpd_hours", "retreat_days", "supervision", "teaching", "to_do", "lapses_on"],
         ["Person", "Name", "Region", "Compliant", "CPD h", "Retreat d", "Sessions", "Teaching", "To do", "Lapses on"],
     ))
-    compliant = sum(1 for row in people if row["compliant"] == True)  # noqa: E712
+    compliant = sum(1 for row in people if row["compliant"])
     click.echo(f"\n{compliant} of {len(people)} compliant.")
 
 

@@ -30,6 +30,3 @@ CPD_CATEGORIES = (
 POST_ROLES = ("supervisor", "trainer", "trainer_of_trainers")
 READINESS = ("ready_now", "1_2_years", "3_plus_years")
 
-
-def stage_at_least(stage: str, minimum: str) -> bool:
-    return STAGE_RANK[stage] >= STAGE_RANK[minimum]
