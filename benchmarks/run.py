@@ -71,7 +71,7 @@ def prepare_database(backend: str, size: int, work: Path) -> tuple[str, str]:
 def bundle_for(size: int, work: Path) -> tuple[Path, int]:
     folder = work / f"bundle-{size}"
     if not (folder / "people.csv").exists():
-        from fixtures.generate import generate_bundle
+        from mbp_registry.fixtures.generate import generate_bundle
 
         generate_bundle(folder, people=size, seed=1)
     rows = sum(max(0, len(path.read_text().splitlines()) - 1) for path in folder.glob("*.csv"))

@@ -31,8 +31,8 @@ def cpd() -> None:
 @pass_state
 def cpd_log(state: State, person, date_, hours, category, description) -> None:
     """Record one CPD activity."""
-    from registry import recordtypes as rt
-    from registry.records import add_record
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry.records import add_record
 
     raw = {"person": person, "date": date_, "hours": hours, "category": category, "description": description}
     values = writing(state, lambda s: add_record(s, rt.CPD, raw, actor=state.actor))
@@ -69,8 +69,8 @@ def retreat() -> None:
 @pass_state
 def retreat_log(state: State, person, start_on, days, led_by, residential, online) -> None:
     """Record one retreat."""
-    from registry import recordtypes as rt
-    from registry.records import add_record
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry.records import add_record
 
     raw = {
         "person": person,

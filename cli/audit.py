@@ -30,8 +30,8 @@ def audit() -> None:
 @pass_state
 def audit_list(state: State, person, record_type, date_from, date_to, fmt: str) -> None:
     """List audit entries, oldest first."""
-    from registry import audit as audit_trail
-    from registry import fields
+    from mbp_registry.registry import audit as audit_trail
+    from mbp_registry.registry import fields
 
     since, until = fields.date("from", date_from), fields.date("to", date_to)
     rows = reading(

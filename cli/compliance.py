@@ -11,7 +11,7 @@ from .output import json_text, output_options, render, table_text
 
 
 def _scope(organisation, region, programme):
-    from registry.compliance import Scope
+    from mbp_registry.registry.compliance import Scope
 
     return Scope(organisation=organisation, region=region, programme=programme)
 
@@ -26,8 +26,8 @@ def _scope(organisation, region, programme):
 def compliance(state: State, as_of, organisation, region, programme, only_noncompliant, policy_file, fmt) -> None:
     """Who meets the CPD, retreat and supervision policy in the rolling window, and when
     each compliant person lapses (lapses_on) if they log nothing more."""
-    from registry.compliance import compliance_report, needs
-    from registry.policy import load_policy
+    from mbp_registry.registry.compliance import compliance_report, needs
+    from mbp_registry.registry.policy import load_policy
 
     policy = load_policy(policy_file)
     day = parse_as_of(as_of)
@@ -80,8 +80,8 @@ def compliance(state: State, as_of, organisation, region, programme, only_noncom
 def due(state: State, within, as_of, organisation, region, programme, policy_file, fmt) -> None:
     """Who lapses within the next DAYS, soonest first, and what they must do by when:
     the list to send reminders from."""
-    from registry.compliance import due as due_list
-    from registry.policy import load_policy
+    from mbp_registry.registry.compliance import due as due_list
+    from mbp_registry.registry.policy import load_policy
 
     policy = load_policy(policy_file)
     day = parse_as_of(as_of)
@@ -107,8 +107,8 @@ def due(state: State, within, as_of, organisation, region, programme, policy_fil
 @pass_state
 def summary(state: State, as_of, organisation, region, programme, policy_file, fmt) -> None:
     """Compliance rates by region and organisation, and how many are short of each requirement."""
-    from registry.compliance import summary as compliance_summary
-    from registry.policy import load_policy
+    from mbp_registry.registry.compliance import summary as compliance_summary
+    from mbp_registry.registry.policy import load_policy
 
     policy = load_policy(policy_file)
     day = parse_as_of(as_of)
@@ -153,8 +153,8 @@ def listing() -> None:
 def listing_check(state: State, ref, as_of, policy_file, fmt) -> None:
     """For each teacher and programme: stage teacher or higher, at least 2 supervised
     courses taught in that programme, and compliant now; and what is missing."""
-    from registry.compliance import listing_check as check
-    from registry.policy import load_policy
+    from mbp_registry.registry.compliance import listing_check as check
+    from mbp_registry.registry.policy import load_policy
 
     policy = load_policy(policy_file)
     day = parse_as_of(as_of)
@@ -186,6 +186,6 @@ def policy() -> None:
 @output_options()
 def policy_show(policy_file, fmt) -> None:
     """Print the policy in force, with the source of each default."""
-    from registry.policy import describe, load_policy
+    from mbp_registry.registry.policy import describe, load_policy
 
     render(describe(load_policy(policy_file)), fmt, ["setting", "value", "source"], ["Setting", "Value", "Source"])

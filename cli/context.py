@@ -20,8 +20,8 @@ class State:
     @cached_property
     def actor(self) -> str:
         """Who is acting, checked like any text the audit trail keeps: one line, at most 100."""
-        from registry.errors import Invalid
-        from registry.fields import text
+        from mbp_registry.registry.errors import Invalid
+        from mbp_registry.registry.fields import text
 
         actor = text("actor", self._actor, max_length=100)
         if actor and any(mark in actor for mark in "\t\n\r"):
@@ -30,7 +30,7 @@ class State:
 
     @cached_property
     def engine(self) -> Engine:
-        from registry.session import open_engine
+        from mbp_registry.registry.session import open_engine
 
         engine = open_engine(self.db)
         # Close its connections when the command ends, also when the CLI is called in

@@ -32,8 +32,8 @@ def course() -> None:
 @pass_state
 def course_add(state: State, code, programme, start_on, lead, co_teachers, participants, supervised, setting) -> None:
     """Record a course taught."""
-    from registry import recordtypes as rt
-    from registry.records import add_record
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry.records import add_record
 
     raw = {
         "code": code,
@@ -64,7 +64,7 @@ def course_list(state: State, filters, fmt: str) -> None:
 @pass_state
 def course_show(state: State, code: str, fmt: str) -> None:
     """Show one course."""
-    from registry import recordtypes as rt
-    from registry.records import find_row
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry.records import find_row
 
     render_record(reading(state, lambda s: find_row(s, rt.COURSE, code)), fmt, {})

@@ -12,9 +12,9 @@ from .output import output_options, render
 @pass_state
 def init(state: State) -> None:
     """Create the schema, or upgrade it to the newest migration. Safe to run again."""
-    from registry.db import display_url
-    from registry.schema import upgrade
-    from registry.session import open_engine
+    from mbp_registry.registry.db import display_url
+    from mbp_registry.registry.schema import upgrade
+    from mbp_registry.registry.session import open_engine
 
     engine = open_engine(state.db, check_schema=False)
     before, after = upgrade(engine)
@@ -41,9 +41,9 @@ def db() -> None:
 @pass_state
 def info(state: State) -> None:
     """Show which database is used and its schema revision (never its password)."""
-    from registry.db import display_url
-    from registry.schema import HEAD_REVISION, current_revision
-    from registry.session import open_engine
+    from mbp_registry.registry.db import display_url
+    from mbp_registry.registry.schema import HEAD_REVISION, current_revision
+    from mbp_registry.registry.session import open_engine
 
     engine = open_engine(state.db, check_schema=False)
     revision = current_revision(engine)
@@ -56,7 +56,7 @@ def info(state: State) -> None:
 @pass_state
 def backup(state: State, file: str) -> None:
     """Copy a SQLite database to FILE while others keep working (PostgreSQL: use pg_dump)."""
-    from registry.maintenance import backup as backup_database
+    from mbp_registry.registry.maintenance import backup as backup_database
 
     path = backup_database(state.engine, file)
     click.echo(f"Backed up to {path} (readable by you only).")
@@ -67,8 +67,8 @@ def backup(state: State, file: str) -> None:
 @pass_state
 def check(state: State, fmt: str) -> None:
     """Check integrity, foreign keys and that the schema is at the newest migration."""
-    from registry.maintenance import check as check_database
-    from registry.session import open_engine
+    from mbp_registry.registry.maintenance import check as check_database
+    from mbp_registry.registry.session import open_engine
 
     results = check_database(open_engine(state.db, check_schema=False))
     shown = results if fmt != "table" else [{**r, "ok": "ok" if r["ok"] else "FAILED"} for r in results]
@@ -82,7 +82,7 @@ def check(state: State, fmt: str) -> None:
 @click.option("--prefix", default="mbp", show_default=True, help="Prefix of the role names.")
 def roles(schema: str, prefix: str) -> None:
     """Print the SQL that sets up least-privilege PostgreSQL roles: supervisor, governance, admin."""
-    from registry.roles import roles_sql
+    from mbp_registry.registry.roles import roles_sql
 
     click.echo(roles_sql(schema=schema, prefix=prefix), nl=False)
 
@@ -103,8 +103,8 @@ def config_show(state: State) -> None:
     """Show the database (never its password), the policy file and the acting user."""
     import os
 
-    from registry.db import default_database_path, display_url, resolve_url
-    from registry.policy import ENV_VAR
+    from mbp_registry.registry.db import default_database_path, display_url, resolve_url
+    from mbp_registry.registry.policy import ENV_VAR
 
     click.echo(f"database: {display_url(resolve_url(state.db))}")
     click.echo(f"default database file: {default_database_path()}")

@@ -22,12 +22,12 @@ def demo(state: State) -> None:
     """
     import datetime as dt
 
-    from registry.compliance import due, summary
-    from registry.db import display_url
-    from registry.demo import load_demo, record_counts
-    from registry.policy import load_policy
-    from registry.succession import succession_report
-    from registry.views import names
+    from mbp_registry.registry.compliance import due, summary
+    from mbp_registry.registry.db import display_url
+    from mbp_registry.registry.demo import load_demo, record_counts
+    from mbp_registry.registry.policy import load_policy
+    from mbp_registry.registry.succession import succession_report
+    from mbp_registry.registry.views import names
 
     from .compliance import summary_text
     from .succession_text import report_text
@@ -63,7 +63,7 @@ def _write_annual_report(state: State, year: int, policy):
     """The annual report next to the SQLite database file, else in the current directory."""
     from pathlib import Path
 
-    from registry.db import sqlite_path
+    from mbp_registry.registry.db import sqlite_path
 
     from .report import default_name, write_annual_report
 

@@ -36,7 +36,7 @@ def generate(directory: str, people: int, seed: int, years: int) -> None:
     most people compliant, some not, and a few single points of failure. Import it with
     `mbp-registry import DIRECTORY`.
     """
-    from fixtures.generate import generate_bundle
+    from mbp_registry.fixtures.generate import generate_bundle
 
     written = generate_bundle(directory, people=people, seed=seed, years=years)
     click.echo(f"Wrote {sum(written.values())} rows to {directory}/ ({len(written)} files) for {people} people.")

@@ -28,7 +28,7 @@ def lineage() -> None:
 @pass_state
 def show(state: State, ref: str, as_of, fmt) -> None:
     """A person's lineage as an indented tree: who trained them, whom they trained."""
-    from registry.lineage import person_lineage
+    from mbp_registry.registry.lineage import person_lineage
 
     data = reading(state, lambda s: person_lineage(s, ref, as_of=parse_as_of(as_of)))
     if fmt == "json":
@@ -60,7 +60,7 @@ def _tree(items: list[dict], branch: str, depth: int = 1) -> list[str]:
 @pass_state
 def export(state: State, fmt, programme, out, as_of) -> None:
     """Write the lineage graph as Graphviz dot, GraphML, Mermaid or JSON."""
-    from registry.lineage import export_text, lineage_graph
+    from mbp_registry.registry.lineage import export_text, lineage_graph
 
     text = reading(state, lambda s: export_text(lineage_graph(s, as_of=parse_as_of(as_of), programme=programme), fmt))
     if out:
@@ -78,8 +78,8 @@ def export(state: State, fmt, programme, out, as_of) -> None:
 @pass_state
 def draw(state: State, out, programme, as_of) -> None:
     """Draw the lineage with succession risks highlighted (graphviz if installed, else matplotlib)."""
-    from registry.lineage import draw as draw_graph
-    from registry.lineage import lineage_graph
+    from mbp_registry.registry.lineage import draw as draw_graph
+    from mbp_registry.registry.lineage import lineage_graph
 
     graph = reading(state, lambda s: lineage_graph(s, as_of=parse_as_of(as_of), programme=programme))
     tool = draw_graph(graph, out)

@@ -4,35 +4,35 @@ from __future__ import annotations
 
 import click
 
-from registry.errors import RegistryError
-from registry.redact import mask_password
+from mbp_registry.registry.errors import RegistryError
+from mbp_registry.registry.redact import mask_password
 
 from .context import State
 
 # Command groups are loaded only when used, so that `--help` stays fast.
 SUBCOMMANDS = {
-    "init": ("cli.database", "init"),
-    "db": ("cli.database", "db"),
-    "config": ("cli.database", "config"),
-    "demo": ("cli.demo", "demo"),
-    "org": ("cli.organisations", "org"),
-    "programme": ("cli.organisations", "programme"),
-    "person": ("cli.people", "person"),
-    "stage": ("cli.pathway", "stage"),
-    "training": ("cli.pathway", "training"),
-    "supervision": ("cli.supervision", "supervision"),
-    "cpd": ("cli.compliance", "cpd"),
-    "listing": ("cli.compliance", "listing"),
-    "policy": ("cli.compliance", "policy"),
-    "retreat": ("cli.activities", "retreat"),
-    "course": ("cli.courses", "course"),
-    "audit": ("cli.audit", "audit"),
-    "succession": ("cli.succession", "succession"),
-    "lineage": ("cli.lineage", "lineage"),
-    "fixtures": ("cli.fixtures_cmd", "fixtures"),
-    "report": ("cli.report", "report"),
-    "import": ("cli.bundle", "import_"),
-    "export": ("cli.bundle", "export"),
+    "init": ("mbp_registry.cli.database", "init"),
+    "db": ("mbp_registry.cli.database", "db"),
+    "config": ("mbp_registry.cli.database", "config"),
+    "demo": ("mbp_registry.cli.demo", "demo"),
+    "org": ("mbp_registry.cli.organisations", "org"),
+    "programme": ("mbp_registry.cli.organisations", "programme"),
+    "person": ("mbp_registry.cli.people", "person"),
+    "stage": ("mbp_registry.cli.pathway", "stage"),
+    "training": ("mbp_registry.cli.pathway", "training"),
+    "supervision": ("mbp_registry.cli.supervision", "supervision"),
+    "cpd": ("mbp_registry.cli.compliance", "cpd"),
+    "listing": ("mbp_registry.cli.compliance", "listing"),
+    "policy": ("mbp_registry.cli.compliance", "policy"),
+    "retreat": ("mbp_registry.cli.activities", "retreat"),
+    "course": ("mbp_registry.cli.courses", "course"),
+    "audit": ("mbp_registry.cli.audit", "audit"),
+    "succession": ("mbp_registry.cli.succession", "succession"),
+    "lineage": ("mbp_registry.cli.lineage", "lineage"),
+    "fixtures": ("mbp_registry.cli.fixtures_cmd", "fixtures"),
+    "report": ("mbp_registry.cli.report", "report"),
+    "import": ("mbp_registry.cli.bundle", "import_"),
+    "export": ("mbp_registry.cli.bundle", "export"),
 }
 
 
@@ -58,7 +58,7 @@ class RegistryGroup(click.Group):
         except click.exceptions.Exit:
             raise
         except Exception as exc:
-            from registry.db import describe_database_error
+            from mbp_registry.registry.db import describe_database_error
 
             message = describe_database_error(exc)
             if message is None:

@@ -32,7 +32,7 @@ def filter_options(*names: str):
     def decorator(func):
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            from registry.views import Filters
+            from mbp_registry.registry.views import Filters
 
             values = {name: kwargs.pop(name) for name in names}
             return func(*args, filters=Filters(**values), **kwargs)
@@ -45,21 +45,21 @@ def filter_options(*names: str):
 
 
 def reading(state: State, work: Callable[..., T]) -> T:
-    from registry.session import reading as read_transaction
+    from mbp_registry.registry.session import reading as read_transaction
 
     with read_transaction(state.engine) as session:
         return work(session)
 
 
 def writing(state: State, work: Callable[..., T]) -> T:
-    from registry.session import writing as write_transaction
+    from mbp_registry.registry.session import writing as write_transaction
 
     with write_transaction(state.engine) as session:
         return work(session)
 
 
 def columns_of(record_type_name: str, *, without: tuple[str, ...] = ()) -> list[str]:
-    from registry import recordtypes
+    from mbp_registry.registry import recordtypes
 
     record_type = {r.name: r for r in recordtypes.ALL}[record_type_name]
     return [c for c in record_type.columns if c not in without]
@@ -67,7 +67,7 @@ def columns_of(record_type_name: str, *, without: tuple[str, ...] = ()) -> list[
 
 def list_records(state: State, record_type_name: str, filters, fmt: str) -> None:
     """Print the records of one type that meet the filters, in the chosen format."""
-    from registry import recordtypes, views
+    from mbp_registry.registry import recordtypes, views
 
     from .output import render
 
@@ -94,7 +94,7 @@ def policy_option(func):
 def parse_as_of(value: str | None):
     import datetime as dt
 
-    from registry import fields
+    from mbp_registry.registry import fields
 
     return fields.date("as-of", value) or dt.date.today()
 

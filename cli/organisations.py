@@ -27,8 +27,8 @@ def org() -> None:
 @pass_state
 def org_add(state: State, code: str, name: str, region: str) -> None:
     """Add an organisation."""
-    from registry import recordtypes as rt
-    from registry.records import add_record
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry.records import add_record
 
     values = writing(state, lambda s: add_record(s, rt.ORGANISATION, {"code": code, "name": name, "region": region}, actor=state.actor))
     click.echo(f"Added organisation {values['code']} ({values['name']}, {values['region']}).")
@@ -40,7 +40,7 @@ def org_add(state: State, code: str, name: str, region: str) -> None:
 @pass_state
 def org_list(state: State, region: str | None, fmt: str) -> None:
     """List organisations with their number of people."""
-    from registry import views
+    from mbp_registry.registry import views
 
     rows = reading(state, lambda s: views.organisations(s, region))
     render(rows, fmt, ["code", "name", "region", "people", "active"])
@@ -52,9 +52,9 @@ def org_list(state: State, region: str | None, fmt: str) -> None:
 @pass_state
 def org_show(state: State, code: str, fmt: str) -> None:
     """Show an organisation and its people."""
-    from registry import recordtypes as rt
-    from registry import views
-    from registry.records import find_row
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry import views
+    from mbp_registry.registry.records import find_row
 
     def work(session):
         found = find_row(session, rt.ORGANISATION, code)
@@ -70,8 +70,8 @@ def org_show(state: State, code: str, fmt: str) -> None:
 @pass_state
 def org_update(state: State, code: str, name: str | None, region: str | None) -> None:
     """Change an organisation's name or region."""
-    from registry import recordtypes as rt
-    from registry.records import update_record
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry.records import update_record
 
     values = writing(state, lambda s: update_record(s, rt.ORGANISATION, code, {"name": name, "region": region}, actor=state.actor))
     click.echo(f"Organisation {code} is now {values['name']}, {values['region']}.")
@@ -93,8 +93,8 @@ def programme() -> None:
 @pass_state
 def programme_add(state: State, code: str, name: str) -> None:
     """Add a programme."""
-    from registry import recordtypes as rt
-    from registry.records import add_record
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry.records import add_record
 
     values = writing(state, lambda s: add_record(s, rt.PROGRAMME, {"code": code, "name": name}, actor=state.actor))
     click.echo(f"Added programme {values['code']} ({values['name']}).")
@@ -105,7 +105,7 @@ def programme_add(state: State, code: str, name: str) -> None:
 @pass_state
 def programme_list(state: State, fmt: str) -> None:
     """List programmes with the number of people holding a stage in each."""
-    from registry import views
+    from mbp_registry.registry import views
 
     render(reading(state, views.programmes), fmt, ["code", "name", "people"])
 
@@ -116,8 +116,8 @@ def programme_list(state: State, fmt: str) -> None:
 @pass_state
 def programme_update(state: State, code: str, name: str) -> None:
     """Rename a programme."""
-    from registry import recordtypes as rt
-    from registry.records import update_record
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry.records import update_record
 
     writing(state, lambda s: update_record(s, rt.PROGRAMME, code, {"name": name}, actor=state.actor))
     click.echo(f"Programme {code} is now called {name}.")

@@ -78,7 +78,7 @@ def _cell(value: Any) -> str:
 
 
 def _csv_cell(value: Any) -> str:
-    from registry.fields import neutralise_formula
+    from mbp_registry.registry.fields import neutralise_formula
 
     return neutralise_formula(value) if isinstance(value, str) else _cell(value)
 

@@ -33,8 +33,8 @@ def stage() -> None:
 @pass_state
 def stage_add(state: State, person, programme, stage_, on, assessed_by, tac_level) -> None:
     """Record a stage a person has attained in a programme."""
-    from registry import recordtypes as rt
-    from registry.records import add_record
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry.records import add_record
 
     raw = {
         "person": person,
@@ -77,8 +77,8 @@ def training() -> None:
 @pass_state
 def training_add(state: State, trainer, trainee, programme, stage_, on) -> None:
     """Record that a trainer trained a trainee towards a stage."""
-    from registry import recordtypes as rt
-    from registry.records import add_record
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry.records import add_record
 
     raw = {"trainer": trainer, "trainee": trainee, "programme": programme, "stage": stage_, "trained_on": on}
     writing(state, lambda s: add_record(s, rt.TRAINING, raw, actor=state.actor))

@@ -34,8 +34,8 @@ def person() -> None:
 @pass_state
 def person_add(state: State, ref, name, organisation, email, status, joined_on, planned_leaving_on) -> None:
     """Add a person, identified by the service's REF (e.g. a staff number)."""
-    from registry import recordtypes as rt
-    from registry.records import add_record
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry.records import add_record
 
     raw = {
         "ref": ref,
@@ -56,7 +56,7 @@ def person_add(state: State, ref, name, organisation, email, status, joined_on, 
 @pass_state
 def person_list(state: State, filters, fmt: str) -> None:
     """List people with their current stage in each programme."""
-    from registry import views
+    from mbp_registry.registry import views
 
     rows = reading(state, lambda s: views.people(s, filters))
     render(rows, fmt, ["ref", "name", "organisation", "region", "status", "stages", "planned_leaving_on"])
@@ -70,8 +70,8 @@ def person_list(state: State, filters, fmt: str) -> None:
 def person_show(state: State, ref: str, policy_file, fmt: str) -> None:
     """Show a person with their stages, supervision, recent sessions, CPD, retreats,
     courses, and compliance with the records that leave the window next."""
-    from registry import views
-    from registry.policy import load_policy
+    from mbp_registry.registry import views
+    from mbp_registry.registry.policy import load_policy
 
     policy = load_policy(policy_file)
     data = reading(state, lambda s: views.show_person(s, ref, policy=policy))
@@ -127,8 +127,8 @@ def compliance_text(row: dict | None) -> str:
 @pass_state
 def person_update(state: State, ref, **changes) -> None:
     """Change a person's details. Only the options given are changed."""
-    from registry import recordtypes as rt
-    from registry.records import update_record
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry.records import update_record
 
     writing(state, lambda s: update_record(s, rt.PERSON, ref, changes, actor=state.actor))
     click.echo(f"Updated {ref}.")
@@ -141,7 +141,7 @@ def person_update(state: State, ref, **changes) -> None:
 @pass_state
 def person_leave(state: State, ref: str, on: str, status: str) -> None:
     """Record that a person has left the service or retired."""
-    from registry.records import leave
+    from mbp_registry.registry.records import leave
 
     values = writing(state, lambda s: leave(s, ref, on=on, status=status, actor=state.actor))
     click.echo(f"{ref} {'retired' if status == 'retired' else 'left'} on {values['left_on'].isoformat()}.")
@@ -155,7 +155,7 @@ def export_data(state: State, ref: str, out: str | None) -> None:
     """Everything held about one person, as JSON (a subject access request). Audited."""
     import os
 
-    from registry.privacy import subject_access
+    from mbp_registry.registry.privacy import subject_access
 
     from .output import json_text
 
@@ -179,7 +179,7 @@ def export_data(state: State, ref: str, out: str | None) -> None:
 @pass_state
 def erase(state: State, ref: str, yes: bool) -> None:
     """Erase a person's identifying details, keeping anonymous counts for reports. Audited."""
-    from registry.privacy import erase as erase_person
+    from mbp_registry.registry.privacy import erase as erase_person
 
     if not yes:
         click.confirm(f"Erase {ref}'s name, email, ref and supervision notes for good?", abort=True)

@@ -44,7 +44,7 @@ def annual(state: State, year, out, fmt, policy_file) -> None:
     in any browser and prints to PDF."""
     import datetime as dt
 
-    from registry.policy import load_policy
+    from mbp_registry.registry.policy import load_policy
 
     year = year or dt.date.today().year
     path = write_annual_report(state, year=year, policy=load_policy(policy_file), out=out, fmt=fmt)
@@ -52,15 +52,15 @@ def annual(state: State, year, out, fmt, policy_file) -> None:
 
 
 def default_name(year: int, fmt: str) -> str:
-    from registry.annual_render import SUFFIX
+    from mbp_registry.registry.annual_render import SUFFIX
 
     return f"annual-report-{year}{SUFFIX[fmt]}"
 
 
 def write_annual_report(state: State, *, year: int, policy, out: str | Path | None = None, fmt: str = "html") -> Path:
     """Read the year's figures in one transaction, render them, write the file owner-only."""
-    from registry.annual import annual_report
-    from registry.annual_render import render, write
+    from mbp_registry.registry.annual import annual_report
+    from mbp_registry.registry.annual_render import render, write
 
     data = reading(state, lambda s: annual_report(s, year, policy))
     return write(out or default_name(year, fmt), render(data, fmt))

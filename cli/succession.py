@@ -25,7 +25,7 @@ def succession() -> None:
 
 
 def _cap(policy_file) -> int:
-    from registry.policy import load_policy
+    from mbp_registry.registry.policy import load_policy
 
     return load_policy(policy_file).max_supervisees
 
@@ -38,7 +38,7 @@ def _cap(policy_file) -> int:
 def report(state: State, as_of, policy_file, fmt) -> None:
     """Single points of failure, trainer generations, missing generations, trainers with
     no successor, people leaving within 18 months, and key posts without a successor."""
-    from registry.succession import succession_report
+    from mbp_registry.registry.succession import succession_report
 
     day = parse_as_of(as_of)
     cap = _cap(policy_file)
@@ -53,7 +53,7 @@ def report(state: State, as_of, policy_file, fmt) -> None:
 
 
 def _names(session) -> dict[str, str]:
-    from registry.views import names
+    from mbp_registry.registry.views import names
 
     return names(session)
 
@@ -66,7 +66,7 @@ def _names(session) -> dict[str, str]:
 @pass_state
 def what_if_command(state: State, without, as_of, policy_file, fmt) -> None:
     """The report as if these people left today: the risks that would be new."""
-    from registry.succession import what_if
+    from mbp_registry.registry.succession import what_if
 
     day = parse_as_of(as_of)
     cap = _cap(policy_file)
@@ -97,8 +97,8 @@ def nominate(state: State, post, candidate, readiness, emergency, on) -> None:
     """Nominate a successor for a key post."""
     import datetime as dt
 
-    from registry import recordtypes as rt
-    from registry.records import add_record
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry.records import add_record
 
     raw = {
         **_post(post),
@@ -119,7 +119,7 @@ def nominate(state: State, post, candidate, readiness, emergency, on) -> None:
 @pass_state
 def withdraw(state: State, post, candidate) -> None:
     """Withdraw a nomination."""
-    from registry.records import withdraw_nomination
+    from mbp_registry.registry.records import withdraw_nomination
 
     writing(state, lambda s: withdraw_nomination(s, person=candidate, actor=state.actor, **_post(post)))
     click.echo(f"Withdrew {candidate}'s nomination for {post}.")
@@ -132,8 +132,8 @@ def withdraw(state: State, post, candidate) -> None:
 @pass_state
 def nominations(state: State, programme, region, fmt) -> None:
     """List successor nominations by post."""
-    from registry import recordtypes as rt
-    from registry import views
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry import views
 
     rows = reading(state, lambda s: views.list_records(s, rt.NOMINATION, views.Filters(programme=programme)))
     if region:

@@ -34,7 +34,7 @@ def supervision() -> None:
 @pass_state
 def log(state: State, supervisor, supervisees, held_on, minutes, kind, mode, programme, notes) -> None:
     """Record one supervision session (one row per supervisee)."""
-    from registry.records import log_session
+    from mbp_registry.registry.records import log_session
 
     rows = writing(
         state,
@@ -65,8 +65,8 @@ def log(state: State, supervisor, supervisees, held_on, minutes, kind, mode, pro
 @pass_state
 def sessions(state: State, filters, show_notes: bool, fmt: str) -> None:
     """List sessions held, newest first. Notes are hidden unless --show-notes is given."""
-    from registry import recordtypes as rt
-    from registry import views
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry import views
 
     if show_notes:
         rows = writing(state, lambda s: views.sessions_with_notes(s, filters, actor=state.actor))
@@ -87,8 +87,8 @@ def sessions(state: State, filters, show_notes: bool, fmt: str) -> None:
 @pass_state
 def link(state: State, supervisor, supervisee, programme, started_on) -> None:
     """Start a supervision link: SUPERVISOR supervises SUPERVISEE in a programme."""
-    from registry import recordtypes as rt
-    from registry.records import add_record
+    from mbp_registry.registry import recordtypes as rt
+    from mbp_registry.registry.records import add_record
 
     raw = {"supervisor": supervisor, "supervisee": supervisee, "programme": programme, "started_on": started_on}
     values = writing(state, lambda s: add_record(s, rt.SUPERVISION, raw, actor=state.actor))
@@ -103,7 +103,7 @@ def link(state: State, supervisor, supervisee, programme, started_on) -> None:
 @pass_state
 def end(state: State, supervisor, supervisee, programme, on) -> None:
     """End the current supervision link between two people (the history is kept)."""
-    from registry.records import end_supervision
+    from mbp_registry.registry.records import end_supervision
 
     values = writing(
         state,

@@ -1,7 +1,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from registry.models import Base
+from mbp_registry.registry.models import Base
 
 config = context.config
 target_metadata = Base.metadata

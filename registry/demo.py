@@ -13,7 +13,7 @@ from .errors import Conflict
 
 
 def demo_bundle() -> Path:
-    import fixtures
+    from mbp_registry import fixtures
 
     return Path(fixtures.__file__).resolve().parent / "demo"
 

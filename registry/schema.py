@@ -22,7 +22,7 @@ VERSION_TABLE = "alembic_version"
 def alembic_config(connection=None):
     from alembic.config import Config
 
-    import migrations
+    from mbp_registry import migrations
 
     config = Config()
     config.set_main_option("script_location", str(Path(migrations.__file__).parent))

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from registry import recordtypes as rt
-from registry.models import Base
+from mbp_registry.registry import recordtypes as rt
+from mbp_registry.registry.models import Base
 
 # The order files are read and errors are listed in.
 BUNDLE_ORDER = [record_type.file for record_type in rt.ALL]

@@ -17,10 +17,10 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from cli.main import cli
-from registry.db import create_registry_engine, resolve_url
-from registry.models import Base
-from registry.schema import HEAD_REVISION, upgrade
+from mbp_registry.cli.main import cli
+from mbp_registry.registry.db import create_registry_engine, resolve_url
+from mbp_registry.registry.models import Base
+from mbp_registry.registry.schema import HEAD_REVISION, upgrade
 
 PG_ENV = "MBP_REGISTRY_TEST_DB"
 

@@ -14,7 +14,7 @@ import json
 
 from sqlalchemy import func, select, text
 
-from registry.models import Base
+from mbp_registry.registry.models import Base
 
 TODAY = dt.date.today()
 

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from sqlalchemy import String, Text, func, select
 
-from registry import recordtypes as rt
-from registry.models import Base
+from mbp_registry.registry import recordtypes as rt
+from mbp_registry.registry.models import Base
 
 ROOT = Path(__file__).resolve().parent.parent
 # The console script installed with the project, next to this interpreter.
@@ -121,7 +121,7 @@ def text_cells_containing(engine, needle: str) -> list[tuple[str, str, str]]:
 def _log_sessions(url: str, supervisor: str, count: int, start_dir: str, supervisees: list[str]) -> int:
     import traceback
 
-    from cli.main import cli
+    from mbp_registry.cli.main import cli
 
     start = Path(start_dir)
     (start / f"ready-{supervisor}").touch()
@@ -153,7 +153,7 @@ def _log_sessions(url: str, supervisor: str, count: int, start_dir: str, supervi
 def _import_pausing_in_merge(marker: str, args: list[str]) -> None:
     """`mbp-registry ARGS` (an import) that, once it has merged the sessions into the
     registry tables (uncommitted), touches MARKER and waits there to be killed."""
-    from registry import bundle_import
+    from mbp_registry.registry import bundle_import
 
     merge_one = bundle_import._Importer._merge_one
 
@@ -165,7 +165,7 @@ def _import_pausing_in_merge(marker: str, args: list[str]) -> None:
         return counts
 
     bundle_import._Importer._merge_one = merge_then_pause
-    from cli.main import cli
+    from mbp_registry.cli.main import cli
 
     cli.main(args, prog_name="mbp-registry")
 

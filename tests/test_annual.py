@@ -14,13 +14,13 @@ from typing import ClassVar
 import pytest
 from sqlalchemy import text
 
-from cli.main import SUBCOMMANDS
-from cli.output import json_text
-from registry.annual import annual_report, quarter_ends
-from registry.annual_render import SECTIONS, inline_svg, render_markdown
-from registry.policy import load_policy
-from registry.session import reading
-from registry.vocab import STAGE_RANK, STAGES
+from mbp_registry.cli.main import SUBCOMMANDS
+from mbp_registry.cli.output import json_text
+from mbp_registry.registry.annual import annual_report, quarter_ends
+from mbp_registry.registry.annual_render import SECTIONS, inline_svg, render_markdown
+from mbp_registry.registry.policy import load_policy
+from mbp_registry.registry.session import reading
+from mbp_registry.registry.vocab import STAGE_RANK, STAGES
 
 TODAY = dt.date.today()
 # The demo's last complete year with joiners, leavers and progressions, and the year to date.
@@ -35,7 +35,7 @@ def _setting(monkeypatch, tmp_path):
     # The report writes to the current directory by default, and so does the demo on PostgreSQL.
     monkeypatch.chdir(tmp_path)
     # `report` is listed in cli/main.py's SUBCOMMANDS; make sure of it here too.
-    monkeypatch.setitem(SUBCOMMANDS, "report", ("cli.report", "report"))
+    monkeypatch.setitem(SUBCOMMANDS, "report", ("mbp_registry.cli.report", "report"))
 
 
 def _ok(result):

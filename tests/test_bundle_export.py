@@ -11,8 +11,8 @@ import random
 import stat
 
 
-from registry import recordtypes as rt
-from registry.bundle_export import cell
+from mbp_registry.registry import recordtypes as rt
+from mbp_registry.registry.bundle_export import cell
 from tests.bundle_helpers import (
     BUNDLE_ORDER,
     SMALL,

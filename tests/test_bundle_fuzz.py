@@ -21,8 +21,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry import recordtypes as rt
-from registry.validate import read_fields
+from mbp_registry.registry import recordtypes as rt
+from mbp_registry.registry.validate import read_fields
 from tests.bundle_helpers import (
     BUNDLE_ORDER,
     SMALL,

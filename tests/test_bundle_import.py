@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from registry import models
+from mbp_registry.registry import models
 from tests.bundle_helpers import (
     SMALL,
     SMALL_ROWS,

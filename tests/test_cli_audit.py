@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import insert
 
-from registry.models import AuditEntry
+from mbp_registry.registry.models import AuditEntry
 from tests.helpers import assert_refused, audit_rows, build_service, days_ago, ok, ok_json, table_counts
 
 

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from registry import models
-from registry.compliance import compliance_report, due
-from registry.policy import Policy, default_policy
+from mbp_registry.registry import models
+from mbp_registry.registry.compliance import compliance_report, due
+from mbp_registry.registry.policy import Policy, default_policy
 
 AS_OF = dt.date(2026, 6, 30)
 PEOPLE = 4

@@ -9,10 +9,10 @@ import csv
 import pytest
 from sqlalchemy import func, select
 
-from fixtures.generate import generate_bundle
-from registry import recordtypes as rt
-from registry.bundle_tables import TABLES
-from registry.models import AuditEntry, CourseCoTeacher, Person, SupervisionSession
+from mbp_registry.fixtures.generate import generate_bundle
+from mbp_registry.registry import recordtypes as rt
+from mbp_registry.registry.bundle_tables import TABLES
+from mbp_registry.registry.models import AuditEntry, CourseCoTeacher, Person, SupervisionSession
 from tests.safety_helpers import child_process, cli_process, counts, days_ago, prefixed_bundle, wait_for
 
 WRITERS = 8

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from registry import models
+from mbp_registry.registry import models
 
 D = dt.date(2025, 1, 10)
 

@@ -23,10 +23,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from fixtures.generate import generate_bundle
-from registry import recordtypes as rt
-from registry.bundle_tables import TABLES
-from registry.db import sqlite_path
+from mbp_registry.fixtures.generate import generate_bundle
+from mbp_registry.registry import recordtypes as rt
+from mbp_registry.registry.bundle_tables import TABLES
+from mbp_registry.registry.db import sqlite_path
 from tests.safety_helpers import CONSOLE_SCRIPT, child_process, cli_process, counts, wait_for
 
 # Large enough that the kills land where they are aimed (SQLite's commit writes megabytes).

@@ -5,9 +5,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from cli.main import cli
-from registry import db
-from registry.redact import mask_password
+from mbp_registry.cli.main import cli
+from mbp_registry.registry import db
+from mbp_registry.registry.redact import mask_password
 
 
 def test_a_plain_path_is_a_sqlite_file(tmp_path):

@@ -1,7 +1,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from registry import models
+from mbp_registry.registry import models
 
 EXPECTED_COUNTS = """\
 Records               Count

@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from registry.fields import FORMULA_STARTS
-from registry.models import CpdActivity, Organisation, Person, Retreat, SupervisionSession
+from mbp_registry.registry.fields import FORMULA_STARTS
+from mbp_registry.registry.models import CpdActivity, Organisation, Person, Retreat, SupervisionSession
 from tests.safety_helpers import counts
 
 TODAY = dt.date.today()
@@ -337,7 +337,7 @@ def test_values_that_are_not_text_are_refused_in_one_line(service, engine, args,
 def test_a_database_file_name_that_is_not_utf8_is_refused_in_one_line(tmp_path):
     from click.testing import CliRunner
 
-    from cli.main import cli
+    from mbp_registry.cli.main import cli
 
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "\udcff.db"), "db", "info"])
     assert result.exit_code == 1

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.fixtures_cmd import fixtures
-from fixtures.generate import generate_bundle
-from registry import recordtypes as rt
+from mbp_registry.cli.fixtures_cmd import fixtures
+from mbp_registry.fixtures.generate import generate_bundle
+from mbp_registry.registry import recordtypes as rt
 
 TODAY = dt.date.today()
 FILES = [record_type.file for record_type in rt.ALL]

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from cli.main import cli
-from registry.db import create_registry_engine, resolve_url, sqlite_path
-from registry.demo import demo_bundle
-from registry.models import Base
-from registry.schema import HEAD_REVISION
+from mbp_registry.cli.main import cli
+from mbp_registry.registry.db import create_registry_engine, resolve_url, sqlite_path
+from mbp_registry.registry.demo import demo_bundle
+from mbp_registry.registry.models import Base
+from mbp_registry.registry.schema import HEAD_REVISION
 from tests.safety_helpers import counts
 
 

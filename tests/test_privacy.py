@@ -12,8 +12,8 @@ import stat
 import pytest
 from sqlalchemy import select
 
-from registry.demo import demo_bundle
-from registry.models import Person, SupervisionSession
+from mbp_registry.registry.demo import demo_bundle
+from mbp_registry.registry.models import Person, SupervisionSession
 from tests.safety_helpers import counts, load_demo, text_cells_containing
 
 REF, NAME, EMAIL = "T012", "Rachel Young", "rachel.young@example.nhs.uk"

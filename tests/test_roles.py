@@ -15,8 +15,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from cli.main import cli
-from registry.roles import SESSION_COLUMNS_WITHOUT_NOTES, roles_sql
+from mbp_registry.cli.main import cli
+from mbp_registry.registry.roles import SESSION_COLUMNS_WITHOUT_NOTES, roles_sql
 from tests.conftest import pg_base_url
 
 PERMISSION_DENIED = "42501"

@@ -2,9 +2,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from registry import schema
-from registry.db import create_registry_engine, resolve_url
-from registry.models import Base
+from mbp_registry.registry import schema
+from mbp_registry.registry.db import create_registry_engine, resolve_url
+from mbp_registry.registry.models import Base
 
 
 def test_head_revision_constant_matches_the_migrations():
@@ -20,7 +20,7 @@ def test_migrations_produce_exactly_the_models(engine):
 def test_init_creates_the_schema_from_migrations_and_is_safe_to_repeat(empty_db_url, run):
     from click.testing import CliRunner
 
-    from cli.main import cli
+    from mbp_registry.cli.main import cli
 
     runner = CliRunner()
     first = runner.invoke(cli, ["--db", empty_db_url, "init"])
@@ -38,7 +38,7 @@ def test_init_creates_the_schema_from_migrations_and_is_safe_to_repeat(empty_db_
 def test_a_database_behind_the_newest_migration_asks_for_init(db_url, monkeypatch):
     from click.testing import CliRunner
 
-    from cli.main import cli
+    from mbp_registry.cli.main import cli
 
     monkeypatch.setattr(schema, "HEAD_REVISION", "0003")
     result = CliRunner().invoke(cli, ["--db", db_url, "demo"])
@@ -50,7 +50,7 @@ def test_a_database_behind_the_newest_migration_asks_for_init(db_url, monkeypatc
 def test_a_database_made_by_a_newer_version_is_refused(db_url, engine):
     from click.testing import CliRunner
 
-    from cli.main import cli
+    from mbp_registry.cli.main import cli
 
     with engine.begin() as connection:
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
@@ -62,7 +62,7 @@ def test_a_database_made_by_a_newer_version_is_refused(db_url, engine):
 def test_a_database_with_other_tables_but_no_registry_schema_asks_for_init(empty_db_url):
     from click.testing import CliRunner
 
-    from cli.main import cli
+    from mbp_registry.cli.main import cli
 
     engine = create_registry_engine(resolve_url(empty_db_url))
     with engine.begin() as connection:
@@ -76,7 +76,7 @@ def test_a_database_with_other_tables_but_no_registry_schema_asks_for_init(empty
 def test_an_empty_sqlite_file_gets_its_schema_on_first_use(tmp_path):
     from click.testing import CliRunner
 
-    from cli.main import cli
+    from mbp_registry.cli.main import cli
 
     path = tmp_path / "fresh.db"
     result = CliRunner().invoke(cli, ["--db", str(path), "demo"])
@@ -90,7 +90,7 @@ def test_init_upgrades_a_database_made_by_the_first_release(empty_db_url):
     from alembic import command
     from click.testing import CliRunner
 
-    from cli.main import cli
+    from mbp_registry.cli.main import cli
 
     engine = create_registry_engine(resolve_url(empty_db_url))
     with engine.begin() as connection:

@@ -8,8 +8,8 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registry.succession import Person, Snapshot, analyse, supervision_risks, training_risks
-from registry.vocab import STAGE_RANK, STATUSES
+from mbp_registry.registry.succession import Person, Snapshot, analyse, supervision_risks, training_risks
+from mbp_registry.registry.vocab import STAGE_RANK, STATUSES
 
 PROGRAMMES = ("MBCT", "MBSR")
 REGIONS = ("North", "South", "East")

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from registry import fields
-from registry import recordtypes as rt
-from registry.errors import Invalid
-from registry.validate import (
+from mbp_registry.registry import fields
+from mbp_registry.registry import recordtypes as rt
+from mbp_registry.registry.errors import Invalid
+from mbp_registry.registry.validate import (
     StageBook,
     cycle_message,
     describe_key,
