@@ -65,6 +65,6 @@ def course_list(state: State, filters, fmt: str) -> None:
 def course_show(state: State, code: str, fmt: str) -> None:
     """Show one course."""
     from mbp_registry.registry import recordtypes as rt
-    from mbp_registry.registry.records import find_row
+    from mbp_registry.registry.rows import find_row
 
     render_record(reading(state, lambda s: find_row(s, rt.COURSE, code)), fmt, {})

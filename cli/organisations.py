@@ -54,7 +54,7 @@ def org_show(state: State, code: str, fmt: str) -> None:
     """Show an organisation and its people."""
     from mbp_registry.registry import recordtypes as rt
     from mbp_registry.registry import views
-    from mbp_registry.registry.records import find_row
+    from mbp_registry.registry.rows import find_row
 
     def work(session):
         found = find_row(session, rt.ORGANISATION, code)

@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 
 from . import audit, models
 from . import recordtypes as rt
-from .bundle_export import bundle_rows_where
+from .rows import find_row, rows_where
 from .bundle_tables import TABLES
-from .records import find_row
 from .views import PERSON_FIELDS
 
 
@@ -36,7 +35,7 @@ def subject_access(session: Session, ref: str, *, actor: str) -> dict:
         if record_type is rt.COURSE:
             co = models.CourseCoTeacher
             conditions.append(table.c.id.in_(select(co.course_id).where(co.person_id == person_id)))
-        data[record_type.file.removesuffix(".csv")] = list(bundle_rows_where(session, record_type, or_(*conditions)))
+        data[record_type.file.removesuffix(".csv")] = list(rows_where(session, record_type, or_(*conditions)))
     data["audit"] = audit.entries(session, person=ref)
     audit.record(session, actor=actor, action="export_data", record_type="person", record_key=f"ref={ref}", person_ref=ref)
     return data

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, models
 from . import recordtypes as rt
-from .bundle_export import bundle_rows_where
+from .rows import find_row
 from .bundle_tables import REFERENCED, TABLES, column_for, stored_fields
 from .errors import Conflict, Invalid, NotFound
 from .validate import (
@@ -159,16 +159,6 @@ def end_supervision(
     }
     _audit(session, actor, "end", rt.SUPERVISION, values)
     return values
-
-
-def find_row(session: Session, record_type: rt.RecordType, key: str) -> dict:
-    """One keyed record as bundle values, or NotFound."""
-    (key_name,) = record_type.key_columns
-    table = TABLES[record_type.name]
-    rows = list(bundle_rows_where(session, record_type, table.c[key_name] == key))
-    if not rows:
-        raise NotFound(f"{key_name}: no {record_type.name} {key!r} in the registry")
-    return rows[0]
 
 
 def _resolve(session: Session, record_type: rt.RecordType, values: Mapping[str, Any]) -> tuple[dict, list[int]]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, fields, models
 from . import recordtypes as rt
-from .bundle_export import bundle_rows_where
+from .rows import find_row, rows_where
 from .bundle_tables import TABLES
 from .vocab import STAGE_RANK, STAGES, STATUSES
 
@@ -113,7 +113,7 @@ def list_records(session: Session, record_type: rt.RecordType, filters: Filters)
         conditions.append(table.c.kind == filters.kind)
     if filters.category and "category" in table.c:
         conditions.append(table.c.category == filters.category)
-    rows = list(bundle_rows_where(session, record_type, *conditions))
+    rows = list(rows_where(session, record_type, *conditions))
     if record_type.name in NEWEST_FIRST:
         rows.sort(key=lambda row: row[DATE_FIELD[record_type.name]], reverse=True)
     return rows
@@ -209,7 +209,6 @@ def show_person(
     courses, and their compliance with the records that leave the window next."""
     from .compliance import person_compliance
     from .policy import default_policy
-    from .records import find_row
 
     as_of = as_of or dt.date.today()
     person = find_row(session, rt.PERSON, ref)

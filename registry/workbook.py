@@ -9,7 +9,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from . import recordtypes as rt
-from .bundle_export import bundle_rows, cell
+from .bundle_export import cell
+from .rows import bundle_rows
 
 
 def export_workbook(session: Session, path: str | Path) -> dict[str, int]:
