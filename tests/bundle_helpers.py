@@ -1,4 +1,4 @@
-"""Shared helpers for the bundle import/export tests: a small valid bundle, row counts."""
+"""Shared helpers for the bundle import/export tests: a small valid bundle, CSV edits, table contents."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from mbp_registry.registry import recordtypes as rt
 from mbp_registry.registry.models import Base
+from tests.helpers import csv_of
 
 # The order files are read and errors are listed in.
 BUNDLE_ORDER = [record_type.file for record_type in rt.ALL]
@@ -118,12 +119,6 @@ def rows_of(content: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content, newline="")))
 
 
-def csv_of(rows: list[list[str]], *, line_end: str = "\n") -> str:
-    buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator=line_end).writerows(rows)
-    return buffer.getvalue()
-
-
 def map_rows(content: str, change: Callable[[list[str]], list[str]]) -> str:
     """The CSV text with `change` applied to every row, the header included."""
     return csv_of([change(row) for row in rows_of(content)])
@@ -139,15 +134,6 @@ def blank_column(content: str, name: str) -> str:
     index = rows_of(content)[0].index(name)
     rows = rows_of(content)
     return csv_of([rows[0]] + [row[:index] + [""] + row[index + 1 :] for row in rows[1:]])
-
-
-def table_counts(engine: Engine) -> dict[str, int]:
-    """Rows in every table of the registry, the audit log included."""
-    with engine.connect() as connection:
-        return {
-            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-            for table in Base.metadata.sorted_tables
-        }
 
 
 def table_contents(engine: Engine) -> dict[str, list[tuple]]:

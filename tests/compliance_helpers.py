@@ -13,13 +13,11 @@ give supervision sessions.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from pathlib import Path
 
-from tests.helpers import ok
+from tests.helpers import csv_of, ok
 
 AS_OF = "2026-06-30"
 AS_OF_DATE = dt.date.fromisoformat(AS_OF)
@@ -46,15 +44,6 @@ def teacher(ref: str, org: str = "ORG-A", *, status: str = "active", stage: str 
             "stages": stages if stages is not None else [(programme, stage, attained_on)]}
 
 
-def _csv(header: list[str], rows: list[list]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return buffer.getvalue()
-
-
 def load(run, directory: Path, *, people: list[dict], cpd=(), retreats=(), sessions=(), courses=()) -> None:
     """Import a bundle of `people` (made by `teacher`) and their records.
 
@@ -77,21 +66,21 @@ def load(run, directory: Path, *, people: list[dict], cpd=(), retreats=(), sessi
         supervisor, supervisee, held_on, minutes, kind = row
         session_rows.append([supervisor, supervisee, held_on, minutes, kind])
     files = {
-        "organisations.csv": _csv(["code", "name", "region"], [list(o) for o in ORGANISATIONS]),
-        "programmes.csv": _csv(["code", "name"], [list(p) for p in PROGRAMMES]),
-        "people.csv": _csv(["ref", "name", "organisation", "status"], people_rows),
-        "stages.csv": _csv(["person", "programme", "stage", "attained_on"], stage_rows),
-        "cpd.csv": _csv(
+        "organisations.csv": csv_of([["code", "name", "region"], *ORGANISATIONS]),
+        "programmes.csv": csv_of([["code", "name"], *PROGRAMMES]),
+        "people.csv": csv_of([["ref", "name", "organisation", "status"], *people_rows]),
+        "stages.csv": csv_of([["person", "programme", "stage", "attained_on"], *stage_rows]),
+        "cpd.csv": csv_of([
             ["person", "date", "hours", "category", "description"],
-            [[person, date, hours, "course", f"cpd {i}"] for i, (person, date, hours) in enumerate(cpd)],
-        ),
-        "retreats.csv": _csv(["person", "start_on", "days"], [list(r) for r in retreats]),
-        "sessions.csv": _csv(["supervisor", "supervisee", "held_on", "minutes", "kind"], session_rows),
-        "courses.csv": _csv(
+            *([person, date, hours, "course", f"cpd {i}"] for i, (person, date, hours) in enumerate(cpd)),
+        ]),
+        "retreats.csv": csv_of([["person", "start_on", "days"], *retreats]),
+        "sessions.csv": csv_of([["supervisor", "supervisee", "held_on", "minutes", "kind"], *session_rows]),
+        "courses.csv": csv_of([
             ["code", "programme", "start_on", "lead", "co_teachers", "supervised"],
-            [[code, programme, start, lead, ";".join(co), "true" if supervised else "false"]
-             for code, programme, start, lead, co, supervised in courses],
-        ),
+            *([code, programme, start, lead, ";".join(co), "true" if supervised else "false"]
+              for code, programme, start, lead, co, supervised in courses),
+        ]),
     }
     directory.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():

@@ -3,14 +3,20 @@
 - `build_service(run, engine)` makes a small service through the commands themselves;
 - `table_counts(engine)` counts the rows of every table (audit log included), so that a
   test can show that a refused command wrote nothing;
+- `days_ago(n)` is an ISO date relative to today; `csv_of` and `write_csv` write CSV as
+  the bundles have it (comma separated, "\n" line ends);
 - `ok`, `assert_refused` and `assert_usage_error` run one command and check its exit
   status and exact output.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 from sqlalchemy import func, select, text
 
@@ -31,6 +37,20 @@ def table_counts(engine) -> dict[str, int]:
             table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
             for table in Base.metadata.sorted_tables
         }
+
+
+def csv_of(rows: Iterable[Sequence], *, line_end: str = "\n") -> str:
+    """CSV text of `rows` (the header is the first row); None is written as an empty cell."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator=line_end).writerows(rows)
+    return buffer.getvalue()
+
+
+def write_csv(path: Path, columns: Sequence[str], records: Iterable[Mapping]) -> None:
+    """Write `records` (dicts by column name; a missing column is empty) as the CSV file
+    `path`, header first."""
+    rows = [[record.get(column, "") for column in columns] for record in records]
+    path.write_text(csv_of([columns, *rows]), encoding="utf-8", newline="")
 
 
 def ok(run, *args: str, output: str | None = None):

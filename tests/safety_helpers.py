@@ -16,33 +16,20 @@ runs the import and stops in the middle of its merge (see _import_pausing_in_mer
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import String, Text, func, select
+from sqlalchemy import String, Text, select
 
 from mbp_registry.registry import recordtypes as rt
 from mbp_registry.registry.models import Base
+from tests.helpers import days_ago, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 # The console script installed with the project, next to this interpreter.
 CONSOLE_SCRIPT = str(Path(sys.executable).parent / "mbp-registry")
-
-
-def days_ago(days: int) -> str:
-    return (dt.date.today() - dt.timedelta(days=days)).isoformat()
-
-
-def counts(engine) -> dict[str, int]:
-    """Rows of every registry table, the audit log included."""
-    with engine.connect() as connection:
-        return {
-            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-            for table in Base.metadata.sorted_tables
-        }
 
 
 def wait_for(condition, *, timeout: float, what: str, interval: float = 0.01) -> None:
@@ -92,10 +79,7 @@ def prefixed_bundle(source: Path, destination: Path, prefix: str) -> dict[str, i
                     row[name] = ";".join(prefix + item for item in value.split(";"))
                 elif name == "email":
                     row[name] = prefix.lower() + value
-        with (destination / path.name).open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, columns, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+        write_csv(destination / path.name, columns, rows)
         rows_per_file[path.name] = len(rows)
     return rows_per_file
 

@@ -11,10 +11,11 @@ Every date is well before today, so the import never refuses a date as future.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from pathlib import Path
+
+from tests.helpers import write_csv
 
 AS_OF = dt.date(2025, 6, 1)
 LONG_AGO = "2010-01-01"
@@ -121,18 +122,18 @@ class Service:
 
     def write(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
-        _write(directory / "organisations.csv", ["code", "name", "region"], [dict(zip(("code", "name", "region"), o)) for o in ORGANISATIONS])
-        _write(directory / "programmes.csv", ["code", "name"], [{"code": c, "name": n} for c, n in PROGRAMMES])
-        _write(directory / "people.csv", ["ref", "name", "organisation", "status", "planned_leaving_on"], self.people)
-        _write(directory / "stages.csv", ["person", "programme", "stage", "attained_on"], self.stages)
-        _write(directory / "training.csv", ["trainer", "trainee", "programme", "stage", "trained_on"], self.training)
-        _write(
+        write_csv(directory / "organisations.csv", ["code", "name", "region"], [dict(zip(("code", "name", "region"), o)) for o in ORGANISATIONS])
+        write_csv(directory / "programmes.csv", ["code", "name"], [{"code": c, "name": n} for c, n in PROGRAMMES])
+        write_csv(directory / "people.csv", ["ref", "name", "organisation", "status", "planned_leaving_on"], self.people)
+        write_csv(directory / "stages.csv", ["person", "programme", "stage", "attained_on"], self.stages)
+        write_csv(directory / "training.csv", ["trainer", "trainee", "programme", "stage", "trained_on"], self.training)
+        write_csv(
             directory / "supervision.csv",
             ["supervisor", "supervisee", "programme", "started_on", "ended_on"],
             self.supervision,
         )
         if self.nominations:
-            _write(
+            write_csv(
                 directory / "nominations.csv",
                 ["person", "programme", "region", "role", "readiness", "emergency", "nominated_on"],
                 self.nominations,
@@ -144,13 +145,6 @@ class Service:
         directory = self.write(tmp_path / "bundle")
         result = run("import", str(directory))
         assert result.exit_code == 0, result.output
-
-
-def _write(path: Path, columns: list[str], rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def report_json(run, as_of: dt.date | str = AS_OF, *extra: str) -> dict:

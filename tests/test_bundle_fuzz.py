@@ -26,14 +26,13 @@ from mbp_registry.registry.validate import read_fields
 from tests.bundle_helpers import (
     BUNDLE_ORDER,
     SMALL,
-    csv_of,
     import_counts,
     read_bundle,
     rows_of,
-    table_counts,
     truncate_all,
     write_bundle,
 )
+from tests.helpers import csv_of, table_counts
 
 TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
 

@@ -13,7 +13,6 @@ from tests.bundle_helpers import (
     SMALL,
     SMALL_ROWS,
     blank_column,
-    csv_of,
     drop_column,
     import_counts,
     map_rows,
@@ -21,9 +20,9 @@ from tests.bundle_helpers import (
     replace_once,
     rows_of,
     table_contents,
-    table_counts,
     write_bundle,
 )
+from tests.helpers import csv_of, table_counts
 
 TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
 BUNDLE_FILES = ", ".join(sorted(SMALL))

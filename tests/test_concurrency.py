@@ -13,7 +13,8 @@ from mbp_registry.fixtures.generate import generate_bundle
 from mbp_registry.registry import recordtypes as rt
 from mbp_registry.registry.bundle_tables import TABLES
 from mbp_registry.registry.models import AuditEntry, CourseCoTeacher, Person, SupervisionSession
-from tests.safety_helpers import child_process, cli_process, counts, days_ago, prefixed_bundle, wait_for
+from tests.helpers import days_ago, table_counts
+from tests.safety_helpers import child_process, cli_process, prefixed_bundle, wait_for
 
 WRITERS = 8
 SESSIONS_EACH = 200
@@ -42,7 +43,7 @@ def _seed_supervisors(run) -> list[str]:
 
 def test_eight_processes_logging_200_sessions_each_at_once_store_all_1600_once(run, db_url, engine, tmp_path):
     supervisors = _seed_supervisors(run)
-    before = counts(engine)
+    before = table_counts(engine)
     start = tmp_path / "start"
     start.mkdir()
     children = []
@@ -86,7 +87,7 @@ def test_eight_processes_logging_200_sessions_each_at_once_store_all_1600_once(r
     assert len(stored) == WRITERS * SESSIONS_EACH
     assert set(stored) == expected
     assert len(audited) == len(set(audited)) == WRITERS * SESSIONS_EACH
-    after = counts(engine)
+    after = table_counts(engine)
     assert after["supervision_sessions"] - before["supervision_sessions"] == WRITERS * SESSIONS_EACH
     assert {name: n for name, n in after.items() if name not in ("supervision_sessions", "audit_log")} == {
         name: n for name, n in before.items() if name not in ("supervision_sessions", "audit_log")
@@ -126,7 +127,7 @@ def test_four_processes_importing_different_bundles_at_once_all_succeed_with_eve
         assert process.returncode == 0, err.decode()[-3000:]
         assert "Imported " in out.decode()
         assert b"Traceback" not in err
-    after = counts(engine)
+    after = table_counts(engine)
     expected = _expected_rows(four_bundles)
     assert {name: after[name] for name in expected} == expected
     with engine.connect() as connection:

@@ -27,7 +27,8 @@ from mbp_registry.fixtures.generate import generate_bundle
 from mbp_registry.registry import recordtypes as rt
 from mbp_registry.registry.bundle_tables import TABLES
 from mbp_registry.registry.db import sqlite_path
-from tests.safety_helpers import CONSOLE_SCRIPT, child_process, cli_process, counts, wait_for
+from tests.helpers import table_counts
+from tests.safety_helpers import CONSOLE_SCRIPT, child_process, cli_process, wait_for
 
 # Large enough that the kills land where they are aimed (SQLite's commit writes megabytes).
 PEOPLE = {"sqlite": 1200, "postgresql": 600}
@@ -63,15 +64,25 @@ def _imported(before: dict[str, int], rows: dict[str, int]) -> dict[str, int]:
     return after
 
 
-def _without_audit(table_counts: dict[str, int]) -> dict[str, int]:
-    return {name: n for name, n in table_counts.items() if name not in ("audit_log", "course_co_teachers")}
+def _without_audit(counts: dict[str, int]) -> dict[str, int]:
+    return {name: n for name, n in counts.items() if name not in ("audit_log", "course_co_teachers")}
 
 
-def _kill(process: subprocess.Popen) -> None:
-    assert process.poll() is None, "the import ended before it could be killed: use a larger bundle"
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-    assert process.returncode == -signal.SIGKILL
+def _kill_when(process: subprocess.Popen, reached, *, what: str, interval: float = 0.01) -> None:
+    """Kill the import (SIGKILL) as soon as `reached()` holds; it must still be running
+    then. Whatever happens, it is not left running."""
+    try:
+        wait_for(lambda: reached() or process.poll() is not None, timeout=120, what=what, interval=interval)
+        ended = process.poll() is not None
+        errors = process.stderr.read().decode()[-2000:] if ended and process.stderr else ""
+        assert not ended, f"the import ended before it could be killed (use a larger bundle): {errors}"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        assert process.returncode == -signal.SIGKILL
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def _committing_sqlite(db_url: str):
@@ -115,7 +126,7 @@ def test_an_import_killed_part_way_leaves_the_database_as_it_was_or_fully_import
 ):
     directory, rows = large_bundle
     _seed(run)
-    before = counts(engine)
+    before = table_counts(engine)
     application_name = f"crash_{uuid.uuid4().hex[:8]}"
     url = db_url
     if backend == "postgresql":
@@ -127,33 +138,21 @@ def test_an_import_killed_part_way_leaves_the_database_as_it_was_or_fully_import
         "import-pausing-in-merge", str(marker), "--db", url, "import", str(directory),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
-    try:
-        wait_for(lambda: marker.exists() or process.poll() is not None, timeout=120, what="the merge")
-        assert marker.exists(), process.stderr.read().decode()[-2000:]
-        _kill(process)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    _kill_when(process, marker.exists, what="the merge")
+    assert marker.exists()
     if backend == "postgresql":
         _wait_until_backend_gone(engine, application_name)
-    assert counts(engine) == before
+    assert table_counts(engine) == before
 
     # 2. Killed unaided while the import's writes reach the database.
     reaching = _committing_sqlite(db_url) if backend == "sqlite" else _inserting_postgresql(engine, application_name)
     process = cli_process("--db", url, "import", str(directory), stdout=subprocess.DEVNULL)
-    try:
-        wait_for(lambda: reaching() or process.poll() is not None, timeout=120, what="the writes", interval=0.002)
-        _kill(process)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    _kill_when(process, reaching, what="the writes", interval=0.002)
     if backend == "postgresql":
         _wait_until_backend_gone(engine, application_name)
-        assert counts(engine) == before
+        assert table_counts(engine) == before
     else:
-        assert _without_audit(counts(engine)) in (_without_audit(before), _without_audit(_imported(before, rows)))
+        assert _without_audit(table_counts(engine)) in (_without_audit(before), _without_audit(_imported(before, rows)))
 
     check = subprocess.run([CONSOLE_SCRIPT, "--db", db_url, "db", "check"], capture_output=True, text=True, timeout=120)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -161,4 +160,4 @@ def test_an_import_killed_part_way_leaves_the_database_as_it_was_or_fully_import
 
     again = subprocess.run([CONSOLE_SCRIPT, "--db", db_url, "import", str(directory)], capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert _without_audit(counts(engine)) == _without_audit(_imported(before, rows))
+    assert _without_audit(table_counts(engine)) == _without_audit(_imported(before, rows))

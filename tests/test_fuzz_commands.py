@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from mbp_registry.registry.fields import FORMULA_STARTS
 from mbp_registry.registry.models import CpdActivity, Organisation, Person, Retreat, SupervisionSession
-from tests.safety_helpers import counts
+from tests.helpers import table_counts
 
 TODAY = dt.date.today()
 TOMORROW = (TODAY + dt.timedelta(days=1)).isoformat()
@@ -111,12 +111,12 @@ def service(run):
 def run_checked(run, engine, args: list[str], *, table: str, rows: int = 1):
     """Run a command; check it either wrote `rows` rows (and as many audit entries) or
     was refused cleanly with nothing written. Returns the result."""
-    before = counts(engine)
+    before = table_counts(engine)
     result = run(*args)
     shown = f"{args!r}\nexit {result.exit_code}\n{result.output[-2000:]}"
     assert "Traceback" not in result.output, shown
     assert result.exception is None or isinstance(result.exception, SystemExit), f"{result.exception!r}: {shown}"
-    after = counts(engine)
+    after = table_counts(engine)
     if result.exit_code == 0:
         assert result.stderr == "", shown
         assert result.stdout.startswith(("Added ", "Logged ")), shown
@@ -285,11 +285,11 @@ def test_a_description_starting_with_equals_is_exported_as_a_quoted_cell(service
     assert exported.exit_code == 0, exported.output
     assert _csv_cells((tmp_path / "bundle" / "cpd.csv").read_text(), "description") == ["'" + formula]
     # The guard is taken off again on import: the same bundle changes nothing.
-    before = counts(engine)
+    before = table_counts(engine)
     again = service("import", str(tmp_path / "bundle"), "--format", "json")
     assert again.exit_code == 0, again.output
     assert all(row["added"] == row["updated"] == 0 for row in json.loads(again.stdout))
-    assert {k: v for k, v in counts(engine).items() if k != "audit_log"} == {k: v for k, v in before.items() if k != "audit_log"}
+    assert {k: v for k, v in table_counts(engine).items() if k != "audit_log"} == {k: v for k, v in before.items() if k != "audit_log"}
     with engine.connect() as connection:
         assert connection.execute(select(CpdActivity.description)).scalar_one() == formula
 

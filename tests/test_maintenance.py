@@ -17,7 +17,7 @@ from mbp_registry.registry.db import create_registry_engine, resolve_url, sqlite
 from mbp_registry.registry.demo import demo_bundle
 from mbp_registry.registry.models import Base
 from mbp_registry.registry.schema import HEAD_REVISION
-from tests.safety_helpers import counts
+from tests.helpers import table_counts
 
 
 def mode(path) -> int:
@@ -42,7 +42,7 @@ def test_db_backup_copies_the_committed_rows_owner_only_while_another_connection
     run, db_url, engine, tmp_path, sqlite_only
 ):
     _load_demo(run)
-    committed = counts(engine)
+    committed = table_counts(engine)
     writer = sqlite3.connect(sqlite_path(make_url(db_url)), isolation_level=None)
     try:
         writer.execute("BEGIN IMMEDIATE")
@@ -58,7 +58,7 @@ def test_db_backup_copies_the_committed_rows_owner_only_while_another_connection
     assert mode(destination) == 0o600
     copy = create_registry_engine(resolve_url(str(destination)))
     try:
-        assert counts(copy) == committed
+        assert table_counts(copy) == committed
         with copy.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM programmes WHERE code = 'UNCOMMITTED'")).scalar() == 0
     finally:

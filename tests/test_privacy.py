@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from mbp_registry.registry.demo import demo_bundle
 from mbp_registry.registry.models import Person, SupervisionSession
-from tests.safety_helpers import counts, load_demo, text_cells_containing
+from tests.helpers import table_counts
+from tests.safety_helpers import load_demo, text_cells_containing
 
 REF, NAME, EMAIL = "T012", "Rachel Young", "rachel.young@example.nhs.uk"
 # Where a person can appear in each bundle file of the demo.
@@ -100,11 +101,11 @@ def test_export_data_to_a_file_is_owner_only_and_audited(run, demo, tmp_path):
 
 
 def test_export_data_of_an_unknown_person_is_refused_and_writes_nothing(run, demo, engine, tmp_path):
-    before = counts(engine)
+    before = table_counts(engine)
     result = run("person", "export-data", "NOPE", "--out", str(tmp_path / "x.json"))
     assert result.exit_code == 1
     assert result.stderr == "Error: ref: no person 'NOPE' in the registry\n"
-    assert counts(engine) == before
+    assert table_counts(engine) == before
     assert not (tmp_path / "x.json").exists()
 
 
@@ -135,7 +136,7 @@ def test_erase_removes_identifying_details_and_keeps_the_counts_reports_need(run
     _ok(run, "course", "add", "MBCT-ERASE-1", "--programme", "MBCT", "--start-on", "2026-01-12",
         "--lead", "T001", "--co-teacher", REF)  # fmt: skip
     _ok(run, "person", "export-data", REF)
-    before = counts(engine)
+    before = table_counts(engine)
     reports = _reports(run)
     with engine.connect() as connection:
         person_id = connection.execute(select(Person.id).where(Person.ref == REF)).scalar_one()
@@ -144,7 +145,7 @@ def test_erase_removes_identifying_details_and_keeps_the_counts_reports_need(run
     anonymous = f"ERASED-{person_id:06d}"
     assert result.stdout == f"Erased {REF}: their records remain, anonymous, as {anonymous}.\n"
 
-    after = counts(engine)
+    after = table_counts(engine)
     assert after == {**before, "audit_log": before["audit_log"] + 1}
     with engine.connect() as connection:
         person = connection.execute(select(Person).where(Person.id == person_id)).mappings().one()
@@ -171,17 +172,17 @@ def test_erase_removes_identifying_details_and_keeps_the_counts_reports_need(run
 
 
 def test_erase_asks_first_and_changes_nothing_when_refused(run, demo, engine):
-    before = counts(engine)
+    before = table_counts(engine)
     result = run("person", "erase", REF, input="n\n")
     assert result.exit_code == 1
     assert "Aborted!" in result.output
-    assert counts(engine) == before
+    assert table_counts(engine) == before
     assert text_cells_containing(engine, NAME)
 
 
 def test_erase_of_an_unknown_person_is_refused(run, demo, engine):
-    before = counts(engine)
+    before = table_counts(engine)
     result = run("person", "erase", "NOPE", "--yes")
     assert result.exit_code == 1
     assert result.stderr == "Error: ref: no person 'NOPE' in the registry\n"
-    assert counts(engine) == before
+    assert table_counts(engine) == before
