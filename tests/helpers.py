@@ -5,6 +5,7 @@
   test can show that a refused command wrote nothing;
 - `days_ago(n)` is an ISO date relative to today; `csv_of` and `write_csv` write CSV as
   the bundles have it (comma separated, "\n" line ends);
+- `table_rows` and `copy_rows_in` keep a registry's rows and copy them into an empty one;
 - `ok`, `assert_refused` and `assert_usage_error` run one command and check its exit
   status and exact output.
 """
@@ -141,7 +142,7 @@ def build_service(run, engine) -> None:
     empty = not any(table_counts(engine).values())
     backend = engine.dialect.name
     if empty and backend in _BUILT:
-        _restore(engine, _BUILT[backend])
+        copy_rows_in(engine, _BUILT[backend], audit_dated_now=True)
         return
     for code, name, region in ORGANISATIONS:
         ok(run, "org", "add", code, "--name", name, "--region", region)
@@ -152,19 +153,26 @@ def build_service(run, engine) -> None:
     for person, programme, stage, on, extra in STAGES:
         ok(run, "stage", "add", "--person", person, "--programme", programme, "--stage", stage, "--on", on, *extra)
     if empty:
-        with engine.connect() as connection:
-            _BUILT[backend] = {
-                table.name: [dict(row) for row in connection.execute(select(table)).mappings()]
-                for table in Base.metadata.sorted_tables
-            }
+        _BUILT[backend] = table_rows(engine)
 
 
-def _restore(engine, rows: dict[str, list[dict]]) -> None:
+def table_rows(engine) -> dict[str, list[dict]]:
+    """Every row of every registry table by table name, for `copy_rows_in`."""
+    with engine.connect() as connection:
+        return {
+            table.name: [dict(row) for row in connection.execute(select(table)).mappings()]
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def copy_rows_in(engine, rows: dict[str, list[dict]], *, audit_dated_now: bool = False) -> None:
+    """Insert `rows` (from `table_rows`) into an empty registry, ids kept; the audit
+    entries dated now when asked. On PostgreSQL each id sequence continues after them."""
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
     with engine.begin() as connection:
         for table in Base.metadata.sorted_tables:
             data = rows[table.name]
-            if table.name == "audit_log":
+            if table.name == "audit_log" and audit_dated_now:
                 data = [{**row, "at": now} for row in data]
             if data:
                 connection.execute(table.insert(), data)

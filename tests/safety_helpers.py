@@ -25,7 +25,7 @@ from sqlalchemy import String, Text, select
 
 from mbp_registry.registry import recordtypes as rt
 from mbp_registry.registry.models import Base
-from tests.helpers import days_ago, write_csv
+from tests.helpers import copy_rows_in, days_ago, table_rows, write_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 # The console script installed with the project, next to this interpreter.
@@ -172,27 +172,10 @@ _SNAPSHOTS: dict[str, dict[str, list[dict]]] = {}
 def load_demo(run, engine) -> None:
     """Fill an empty registry with the demo: the first time through `mbp-registry demo`,
     later by copying the rows that left (which is much faster)."""
-    from sqlalchemy import text
-
     backend = engine.dialect.name
     if backend not in _SNAPSHOTS:
         result = run("demo")
         assert result.exit_code == 0, result.output
-        with engine.connect() as connection:
-            _SNAPSHOTS[backend] = {
-                table.name: [dict(row) for row in connection.execute(select(table)).mappings()]
-                for table in Base.metadata.sorted_tables
-            }
+        _SNAPSHOTS[backend] = table_rows(engine)
         return
-    rows = _SNAPSHOTS[backend]
-    with engine.begin() as connection:
-        for table in Base.metadata.sorted_tables:
-            if rows[table.name]:
-                connection.execute(table.insert(), rows[table.name])
-        if backend == "postgresql":
-            for table in Base.metadata.sorted_tables:
-                if "id" in table.c and rows[table.name]:
-                    connection.execute(
-                        text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
-                        {"table": table.name, "last": max(row["id"] for row in rows[table.name])},
-                    )
+    copy_rows_in(engine, _SNAPSHOTS[backend])
