@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    JSON,
     Integer,
     MetaData,
     Numeric,
@@ -266,3 +267,21 @@ class AuditEntry(Base):
     record_key: Mapped[str] = mapped_column(String(300))
     person_ref: Mapped[str | None] = mapped_column(REF, index=True)
     details: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    # The record's bundle fields and values before and after the change (None for a
+    # record created, or removed); confidential notes only as "<changed>"/"<present>".
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class RetiredRow(Base):
+    """A bundle row that a correction replaced or removed, by its fingerprint: a later
+    import of the same row is skipped rather than bringing the old record back."""
+
+    __tablename__ = "retired_rows"
+    __table_args__ = (UniqueConstraint("record_type", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(32))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    retired_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -25,10 +25,10 @@ def test_init_creates_the_schema_from_migrations_and_is_safe_to_repeat(empty_db_
     runner = CliRunner()
     first = runner.invoke(cli, ["--db", empty_db_url, "init"])
     assert first.exit_code == 0, first.output
-    assert "schema created (revision 0002)" in first.output
+    assert f"schema created (revision {schema.HEAD_REVISION})" in first.output
     second = runner.invoke(cli, ["--db", empty_db_url, "init"])
     assert second.exit_code == 0, second.output
-    assert "schema already at the newest revision (0002)" in second.output
+    assert f"schema already at the newest revision ({schema.HEAD_REVISION})" in second.output
     engine = create_registry_engine(resolve_url(empty_db_url))
     tables = set(inspect(engine).get_table_names())
     engine.dispose()
@@ -40,10 +40,12 @@ def test_a_database_behind_the_newest_migration_asks_for_init(db_url, monkeypatc
 
     from mbp_registry.cli.main import cli
 
-    monkeypatch.setattr(schema, "HEAD_REVISION", "0003")
+    current = schema.HEAD_REVISION
+    newer = f"{int(current) + 1:04d}"
+    monkeypatch.setattr(schema, "HEAD_REVISION", newer)
     result = CliRunner().invoke(cli, ["--db", db_url, "demo"])
     assert result.exit_code == 1
-    assert "is at schema revision 0002, older than this version's 0003: run `mbp-registry init`" in result.output
+    assert f"is at schema revision {current}, older than this version's {newer}: run `mbp-registry init`" in result.output
     assert "Traceback" not in result.output
 
 
@@ -98,10 +100,10 @@ def test_init_upgrades_a_database_made_by_the_first_release(empty_db_url):
     assert schema.current_revision(engine) == "0001"
     refused = CliRunner().invoke(cli, ["--db", empty_db_url, "cpd", "summary"])
     assert refused.exit_code == 1
-    assert "older than this version's 0002: run `mbp-registry init`" in refused.output
+    assert f"older than this version's {schema.HEAD_REVISION}: run `mbp-registry init`" in refused.output
     result = CliRunner().invoke(cli, ["--db", empty_db_url, "init"])
     assert result.exit_code == 0, result.output
-    assert "schema upgraded from revision 0001 to 0002" in result.output
+    assert f"schema upgraded from revision 0001 to {schema.HEAD_REVISION}" in result.output
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
