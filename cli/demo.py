@@ -27,10 +27,10 @@ def demo(state: State) -> None:
     from mbp_registry.registry.demo import load_demo, record_counts
     from mbp_registry.registry.policy import load_policy
     from mbp_registry.registry.succession import succession_report
+    from mbp_registry.registry.render.words import succession_report_text
     from mbp_registry.registry.views import names
 
     from .compliance import summary_text
-    from .succession_text import report_text
 
     today = dt.date.today()
     policy = load_policy()
@@ -49,7 +49,7 @@ def demo(state: State) -> None:
     click.echo(f"The sample service is loaded into {display_url(state.engine.url)}.\n")
     click.echo(table_text(counts, ["records", "count"], ["Records", "Count"]))
     click.echo("\n" + "=" * 78 + "\n")
-    click.echo(report_text(succession, people))
+    click.echo(succession_report_text(succession, people))
     click.echo("\n" + "=" * 78 + "\n")
     click.echo(summary_text(compliance))
     click.echo("\nNext reminders (lapsing within 60 days):")

@@ -60,12 +60,13 @@ def _tree(items: list[dict], branch: str, depth: int = 1) -> list[str]:
 @pass_state
 def export(state: State, fmt, programme, out, as_of) -> None:
     """Write the lineage graph as Graphviz dot, GraphML, Mermaid or JSON."""
-    from mbp_registry.registry.lineage import export_text, lineage_graph
+    from mbp_registry.registry.files import write_private
+    from mbp_registry.registry.lineage import lineage_graph
+    from mbp_registry.registry.render.lineage import export_text
 
     text = reading(state, lambda s: export_text(lineage_graph(s, as_of=parse_as_of(as_of), programme=programme), fmt))
     if out:
-        with open(out, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_private(out, text)
         click.echo(f"Wrote the lineage to {out}.")
     else:
         click.echo(text, nl=False)
@@ -78,8 +79,8 @@ def export(state: State, fmt, programme, out, as_of) -> None:
 @pass_state
 def draw(state: State, out, programme, as_of) -> None:
     """Draw the lineage with succession risks highlighted (graphviz if installed, else matplotlib)."""
-    from mbp_registry.registry.lineage import draw as draw_graph
     from mbp_registry.registry.lineage import lineage_graph
+    from mbp_registry.registry.render.lineage import draw as draw_graph
 
     graph = reading(state, lambda s: lineage_graph(s, as_of=parse_as_of(as_of), programme=programme))
     tool = draw_graph(graph, out)

@@ -52,7 +52,7 @@ def annual(state: State, year, out, fmt, policy_file) -> None:
 
 
 def default_name(year: int, fmt: str) -> str:
-    from mbp_registry.registry.annual_render import SUFFIX
+    from mbp_registry.registry.render.annual import SUFFIX
 
     return f"annual-report-{year}{SUFFIX[fmt]}"
 
@@ -60,7 +60,8 @@ def default_name(year: int, fmt: str) -> str:
 def write_annual_report(state: State, *, year: int, policy, out: str | Path | None = None, fmt: str = "html") -> Path:
     """Read the year's figures in one transaction, render them, write the file owner-only."""
     from mbp_registry.registry.annual import annual_report
-    from mbp_registry.registry.annual_render import render, write
+    from mbp_registry.registry.files import write_private
+    from mbp_registry.registry.render.annual import render
 
     data = reading(state, lambda s: annual_report(s, year, policy))
-    return write(out or default_name(year, fmt), render(data, fmt))
+    return write_private(out or default_name(year, fmt), render(data, fmt))

@@ -46,10 +46,10 @@ def report(state: State, as_of, policy_file, fmt) -> None:
     if fmt == "json":
         click.echo(json_text(data))
     else:
-        from .succession_text import report_text
+        from mbp_registry.registry.render.words import succession_report_text
 
         names = reading(state, _names)
-        click.echo(report_text(data, names))
+        click.echo(succession_report_text(data, names))
 
 
 def _names(session) -> dict[str, str]:
@@ -74,7 +74,7 @@ def what_if_command(state: State, without, as_of, policy_file, fmt) -> None:
     if fmt == "json":
         click.echo(json_text(data))
     else:
-        from .succession_text import what_if_text
+        from mbp_registry.registry.render.words import what_if_text
 
         click.echo(what_if_text(data, reading(state, _names)))
 
@@ -107,7 +107,7 @@ def nominate(state: State, post, candidate, readiness, emergency, on) -> None:
         "emergency": emergency,
         "nominated_on": on or dt.date.today().isoformat(),
     }
-    from .succession_text import READINESS_WORDS
+    from mbp_registry.registry.render.words import READINESS_WORDS
 
     writing(state, lambda s: add_record(s, rt.NOMINATION, raw, actor=state.actor))
     click.echo(f"Nominated {candidate} for {post} ({READINESS_WORDS[readiness]}{', emergency' if emergency else ''}).")

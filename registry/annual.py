@@ -8,13 +8,16 @@ the year end, each quarter end and the previous year end.
 
 The registry keeps people's current status only: on a past date, someone is counted
 as in post when they joined by then and are active now or left after that date.
+
+The figures are plain data (risks as the succession report gives them, the lineage as
+its graph); render/annual.py says them in words, tables and charts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import models
@@ -22,14 +25,14 @@ from .compliance import summary
 from .errors import Invalid
 from .lineage import lineage_graph
 from .policy import Policy
+from .queries import highest_stages, in_post
 from .succession import succession_report
 from .views import names as all_names
-from .views import stage_rank_expression
 from .vocab import STAGES
 
+# The categories of people with no stage and courses with no setting, as the tables show them.
 NO_STAGE = "no stage yet"
 NOT_RECORDED = "not recorded"
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def period(year: int, today: dt.date | None = None) -> dict:
@@ -53,7 +56,6 @@ def annual_report(session: Session, year: int, policy: Policy, *, today: dt.date
     """Everything the annual report shows, as plain data."""
     when = period(year, today)
     start, end = when["start"], when["end"]
-    names = all_names(session)
     return {
         "period": when,
         "generated_on": today or dt.date.today(),
@@ -64,22 +66,13 @@ def annual_report(session: Session, year: int, policy: Policy, *, today: dt.date
         "supervision": supervision(session, start, end),
         "development": development(session, start, end),
         "compliance": compliance(session, start, end, policy),
-        "succession": succession(session, when["previous_end"], end, policy, names),
+        "succession": succession(session, when["previous_end"], end, policy),
         "lineage": lineage(session, end),
+        "names": all_names(session),
     }
 
 
 # ---------------------------------------------------------------- workforce
-
-
-def in_post(day: dt.date):
-    """People in post on `day`: joined by then, and active now or left after that day."""
-    person = models.Person
-    return and_(
-        or_(person.joined_on.is_(None), person.joined_on <= day),
-        or_(person.left_on.is_(None), person.left_on > day),
-        or_(person.status == "active", person.left_on > day),
-    )
 
 
 def _stage_name(rank: int | None) -> str:
@@ -87,9 +80,9 @@ def _stage_name(rank: int | None) -> str:
 
 
 def _headcounts(session: Session, day: dt.date) -> dict:
-    person, stage, programme, org = models.Person, models.Stage, models.Programme, models.Organisation
-    rank = func.max(stage_rank_expression(stage.stage)).label("rank")
-    highest = select(stage.person_id, rank).where(stage.attained_on <= day).group_by(stage.person_id).subquery()
+    """People in post on `day` by highest stage, by programme and their highest stage in it, and by region."""
+    person, programme, org = models.Person, models.Programme, models.Organisation
+    highest = highest_stages(day, per_programme=False)
     by_stage = session.execute(
         select(highest.c.rank, func.count())
         .select_from(person)
@@ -97,12 +90,7 @@ def _headcounts(session: Session, day: dt.date) -> dict:
         .where(in_post(day))
         .group_by(highest.c.rank)
     )
-    per_programme = (
-        select(stage.person_id, stage.programme_id, rank)
-        .where(stage.attained_on <= day)
-        .group_by(stage.person_id, stage.programme_id)
-        .subquery()
-    )
+    per_programme = highest_stages(day)
     by_programme = session.execute(
         select(programme.code, per_programme.c.rank, func.count())
         .select_from(per_programme)
@@ -252,7 +240,6 @@ def supervision(session: Session, start: dt.date, end: dt.date) -> dict:
         by_month.append(
             {
                 "month": f"{start.year}-{m:02d}",
-                "label": MONTHS[m - 1],
                 "rows": rows,
                 "sessions": sessions.get(m, 0),
                 "minutes": minutes,
@@ -341,123 +328,61 @@ def compliance(session: Session, start: dt.date, end: dt.date, policy: Policy) -
 # ---------------------------------------------------------------- succession
 
 
-def _who(ref: str, names: dict[str, str]) -> str:
-    return f"{ref} {names[ref]}" if ref in names else ref
-
-
-RISK_KINDS = {
-    "single_points_of_failure": "Single point of failure",
-    "missing_generations": "Missing trainer generation",
-    "posts_at_risk": "Post without a ready-now successor",
-    "no_successor": "Trainer with no successor",
-    "leaving_soon": "Leaving within 18 months",
-    "unsupervised": "No active supervisor",
+# How each kind of risk is told apart from another of its kind, to compare two dates.
+RISK_KEYS = {
+    "single_points_of_failure": ("kind", "person", "programme", "region"),
+    "missing_generations": ("programme", "generation"),
+    "posts_at_risk": ("role", "programme", "region"),
+    "no_successor": ("person", "programme"),
+    "leaving_soon": ("person",),
+    "unsupervised": ("person", "programme"),
 }
 
 
-def risks(report: dict, names: dict[str, str]) -> dict[str, list[dict]]:
-    """Each risk of a succession report with a key (to compare years) and a line to read."""
-    found = {
-        "single_points_of_failure": [
-            {
-                "key": (r["kind"], r["person"], r["programme"], r["region"]),
-                "text": f"{r['kind']}: {_who(r['person'], names)} ({r['programme']}, {r['region']}; "
-                f"{len(r['affected'])} depend on them)",
-            }
-            for r in report["single_points_of_failure"]
-        ],
-        "missing_generations": [
-            {
-                "key": (r["programme"], r["generation"]),
-                "text": f"{r['programme']}: no active generation {r['generation']} trainer",
-            }
-            for r in report["missing_generations"]
-        ],
-        "posts_at_risk": [
-            {
-                "key": (p["role"], p["programme"], p["region"]),
-                "text": f"{p['role'].replace('_', ' ')}, {p['programme']}, {p['region']}: held by "
-                + (", ".join(_who(h, names) for h in p["holders"]) or "nobody"),
-            }
-            for p in report["posts"]
-            if p["at_risk"]
-        ],
-        "no_successor": [
-            {"key": (r["person"], r["programme"]), "text": f"{_who(r['person'], names)} ({r['programme']})"}
-            for r in report["no_successor"]
-        ],
-        "leaving_soon": [
-            {
-                "key": (r["person"],),
-                "text": f"{_who(r['person'], names)}, planned to leave on {r['planned_leaving_on'].isoformat()}",
-            }
-            for r in report["leaving_soon"]
-        ],
-        "unsupervised": [
-            {
-                "key": (r["person"], r["programme"]),
-                "text": f"{_who(r['person'], names)} ({r['programme']}, {r['region']})",
-            }
-            for r in report["unsupervised"]
-        ],
-    }
-    return found
+def risks(report: dict) -> dict[str, list[dict]]:
+    """The risks of a succession report by kind (the kinds of RISK_KEYS, in order)."""
+    at_risk = [post for post in report["posts"] if post["at_risk"]]
+    return {kind: at_risk if kind == "posts_at_risk" else report[kind] for kind in RISK_KEYS}
 
 
-def _generations(report: dict, names: dict[str, str]) -> list[dict]:
+def _by_key(kind: str, found: list[dict]) -> dict[tuple, dict]:
+    return {tuple(risk[field] for field in RISK_KEYS[kind]): risk for risk in found}
+
+
+def _generations(report: dict) -> list[dict]:
     rows = []
     for programme, people in sorted(report["trainer_generations"].items()):
         for generation in sorted(set(people.values())):
             refs = sorted(ref for ref, g in people.items() if g == generation)
-            rows.append(
-                {
-                    "programme": programme,
-                    "generation": generation,
-                    "count": len(refs),
-                    "trainers": [_who(ref, names) for ref in refs],
-                }
-            )
+            rows.append({"programme": programme, "generation": generation, "count": len(refs), "trainers": refs})
     return rows
 
 
-def succession(session: Session, previous_end: dt.date, end: dt.date, policy: Policy, names: dict[str, str]) -> dict:
+def _count(kind: str, previous: int, current: int) -> dict:
+    return {"kind": kind, "previous": previous, "current": current, "change": current - previous}
+
+
+def succession(session: Session, previous_end: dt.date, end: dt.date, policy: Policy) -> dict:
     """Risks at the year end against the previous year end: counts, lists, new and resolved."""
     now = succession_report(session, as_of=end, max_supervisees=policy.max_supervisees)
     before = succession_report(session, as_of=previous_end, max_supervisees=policy.max_supervisees)
-    now_risks, before_risks = risks(now, names), risks(before, names)
+    now_risks, before_risks = risks(now), risks(before)
     counts, new, resolved = [], [], []
-    for kind, label in RISK_KINDS.items():
-        current = {r["key"]: r["text"] for r in now_risks[kind]}
-        previous = {r["key"]: r["text"] for r in before_risks[kind]}
-        counts.append(
-            {
-                "kind": kind,
-                "measure": label,
-                "previous": len(previous),
-                "current": len(current),
-                "change": len(current) - len(previous),
-            }
-        )
-        new += [{"kind": kind, "risk": label, "text": current[k]} for k in current if k not in previous]
-        resolved += [{"kind": kind, "risk": label, "text": previous[k]} for k in previous if k not in current]
+    for kind in RISK_KEYS:
+        current, previous = _by_key(kind, now_risks[kind]), _by_key(kind, before_risks[kind])
+        counts.append(_count(kind, len(previous), len(current)))
+        new += [{"kind": kind, "risk": risk} for key, risk in current.items() if key not in previous]
+        resolved += [{"kind": kind, "risk": risk} for key, risk in previous.items() if key not in current]
     trainers_now = sum(len(p) for p in now["trainer_generations"].values())
     trainers_before = sum(len(p) for p in before["trainer_generations"].values())
-    counts.append(
-        {
-            "kind": "active_trainers",
-            "measure": "Active trainers",
-            "previous": trainers_before,
-            "current": trainers_now,
-            "change": trainers_now - trainers_before,
-        }
-    )
+    counts.append(_count("active_trainers", trainers_before, trainers_now))
     return {
         "as_of": end,
         "previous_as_of": previous_end,
         "counts": counts,
-        "current": {kind: [r["text"] for r in rows] for kind, rows in now_risks.items()},
-        "generations": _generations(now, names),
-        "previous_generations": _generations(before, names),
+        "current": now_risks,
+        "generations": _generations(now),
+        "previous_generations": _generations(before),
         "new": new,
         "resolved": resolved,
     }
@@ -467,22 +392,5 @@ def succession(session: Session, previous_end: dt.date, end: dt.date, policy: Po
 
 
 def lineage(session: Session, end: dt.date) -> dict:
-    """The lineage graph as of the year end, as node and edge lists."""
-    graph = lineage_graph(session, as_of=end)
-    nodes = [{"id": ref, **data} for ref, data in sorted(graph.nodes(data=True))]
-    edges = [{"trainer": a, "trainee": b, **data} for a, b, data in graph.edges(data=True)]
-    return {"as_of": end, "nodes": nodes, "edges": edges}
-
-
-def lineage_as_graph(data: dict):
-    """The networkx graph back from `lineage()`'s lists, for drawing."""
-    import networkx as nx
-
-    graph = nx.MultiDiGraph()
-    for node in data["nodes"]:
-        graph.add_node(node["id"], **{k: v for k, v in node.items() if k != "id"})
-    for edge in data["edges"]:
-        graph.add_edge(
-            edge["trainer"], edge["trainee"], **{k: v for k, v in edge.items() if k not in ("trainer", "trainee")}
-        )
-    return graph
+    """The lineage graph as of the year end (see registry/lineage.py)."""
+    return {"as_of": end, "graph": lineage_graph(session, as_of=end)}

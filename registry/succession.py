@@ -12,10 +12,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from . import models
+from .errors import NotFound
+from .queries import highest_stages, training_edges
 from .vocab import POST_ROLES, STAGE_RANK
 
 SUPERVISOR = STAGE_RANK["supervisor"]
@@ -65,82 +67,78 @@ class Snapshot:
 
 
 def load_snapshot(session: Session, as_of: dt.date, *, max_supervisees: int = 0) -> Snapshot:
-    from .views import stage_rank_expression
+    """The service as of one date, read in five queries."""
+    return Snapshot(
+        as_of,
+        _people(session),
+        _highest_stages(session, as_of),
+        _current_links(session, as_of),
+        _trainer_training(session, as_of),
+        _nominations(session, as_of),
+        max_supervisees,
+    )
 
-    person, org, stage, programme = models.Person, models.Organisation, models.Stage, models.Programme
-    people = {
-        ref: Person(ref, name, status, region, leaving)
-        for ref, name, status, region, leaving in session.execute(
-            select(person.ref, person.name, person.status, org.region, person.planned_leaving_on).join(
-                org, org.id == person.organisation_id
-            )
+
+def _people(session: Session) -> dict[str, Person]:
+    person, org = models.Person, models.Organisation
+    query = select(person.ref, person.name, person.status, org.region, person.planned_leaving_on).join(
+        org, org.id == person.organisation_id
+    )
+    return {ref: Person(ref, *rest) for ref, *rest in session.execute(query)}
+
+
+def _highest_stages(session: Session, as_of: dt.date) -> dict[tuple[str, str], int]:
+    highest = highest_stages(as_of)
+    query = (
+        select(models.Person.ref, models.Programme.code, highest.c.rank)
+        .join(models.Person, models.Person.id == highest.c.person_id)
+        .join(models.Programme, models.Programme.id == highest.c.programme_id)
+    )
+    return {(ref, code): rank for ref, code, rank in session.execute(query)}
+
+
+def _current_links(session: Session, as_of: dt.date) -> list[tuple[str, str, str]]:
+    supervisor = models.Person.__table__.alias("supervisor")
+    supervisee = models.Person.__table__.alias("supervisee")
+    link, programme = models.SupervisionLink, models.Programme
+    query = (
+        select(supervisor.c.ref, supervisee.c.ref, programme.code)
+        .select_from(link)
+        .join(supervisor, supervisor.c.id == link.supervisor_id)
+        .join(supervisee, supervisee.c.id == link.supervisee_id)
+        .join(programme, programme.id == link.programme_id)
+        .where(link.started_on <= as_of, or_(link.ended_on.is_(None), link.ended_on > as_of))
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def _trainer_training(session: Session, as_of: dt.date) -> list[tuple[str, str, str]]:
+    """The training records towards trainer stages: (trainer, trainee, programme)."""
+    edges = training_edges(as_of=as_of).subquery()
+    query = select(edges.c.trainer, edges.c.trainee, edges.c.programme).where(
+        edges.c.stage.in_(("trainer", "trainer_of_trainers"))
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def _nominations(session: Session, as_of: dt.date) -> list[dict]:
+    person, programme, nomination = models.Person, models.Programme, models.Nomination
+    query = (
+        select(
+            person.ref.label("person"),
+            programme.code.label("programme"),
+            nomination.region,
+            nomination.role,
+            nomination.readiness,
+            nomination.emergency,
+            nomination.nominated_on,
         )
-    }
-    rank = func.max(stage_rank_expression(stage.stage))
-    stages = {
-        (ref, code): best
-        for ref, code, best in session.execute(
-            select(person.ref, programme.code, rank)
-            .join(person, person.id == stage.person_id)
-            .join(programme, programme.id == stage.programme_id)
-            .where(stage.attained_on <= as_of)
-            .group_by(person.ref, programme.code)
-        )
-    }
-    supervisor, supervisee = person.__table__.alias("supervisor"), person.__table__.alias("supervisee")
-    link = models.SupervisionLink
-    links = [
-        tuple(row)
-        for row in session.execute(
-            select(supervisor.c.ref, supervisee.c.ref, programme.code)
-            .select_from(link)
-            .join(supervisor, supervisor.c.id == link.supervisor_id)
-            .join(supervisee, supervisee.c.id == link.supervisee_id)
-            .join(programme, programme.id == link.programme_id)
-            .where(link.started_on <= as_of, or_(link.ended_on.is_(None), link.ended_on > as_of))
-        )
-    ]
-    trainer, trainee = person.__table__.alias("trainer"), person.__table__.alias("trainee")
-    training = models.Training
-    lineage = [
-        tuple(row)
-        for row in session.execute(
-            select(trainer.c.ref, trainee.c.ref, programme.code)
-            .select_from(training)
-            .join(trainer, trainer.c.id == training.trainer_id)
-            .join(trainee, trainee.c.id == training.trainee_id)
-            .join(programme, programme.id == training.programme_id)
-            .where(training.stage.in_(("trainer", "trainer_of_trainers")), training.trained_on <= as_of)
-        )
-    ]
-    nomination = models.Nomination
-    nominations = [
-        {
-            "person": ref,
-            "programme": code,
-            "region": region,
-            "role": role,
-            "readiness": readiness,
-            "emergency": bool(emergency),
-            "nominated_on": nominated_on,
-        }
-        for ref, code, region, role, readiness, emergency, nominated_on in session.execute(
-            select(
-                person.ref,
-                programme.code,
-                nomination.region,
-                nomination.role,
-                nomination.readiness,
-                nomination.emergency,
-                nomination.nominated_on,
-            )
-            .join(person, person.id == nomination.person_id)
-            .join(programme, programme.id == nomination.programme_id)
-            .where(nomination.nominated_on <= as_of)
-            .order_by(programme.code, nomination.region, nomination.role, person.ref)
-        )
-    ]
-    return Snapshot(as_of, people, stages, links, lineage, nominations, max_supervisees)
+        .join(person, person.id == nomination.person_id)
+        .join(programme, programme.id == nomination.programme_id)
+        .where(nomination.nominated_on <= as_of)
+        .order_by(programme.code, nomination.region, nomination.role, person.ref)
+    )
+    return [{**row, "emergency": bool(row["emergency"])} for row in session.execute(query).mappings()]
 
 
 # ---------------------------------------------------------------- analysis
@@ -151,7 +149,7 @@ def analyse(snapshot: Snapshot) -> dict:
     generations, edges = trainer_lineage(snapshot)
     return {
         "as_of": snapshot.as_of,
-        "single_points_of_failure": supervision_risks(snapshot) + training_risks(snapshot),
+        "single_points_of_failure": single_points_of_failure(snapshot),
         "trainer_generations": active_generations(snapshot, generations),
         "missing_generations": missing_generations(snapshot, generations),
         "no_successor": no_successor(snapshot, edges),
@@ -160,6 +158,11 @@ def analyse(snapshot: Snapshot) -> dict:
         "posts": posts(snapshot),
         "caseload": caseload(snapshot),
     }
+
+
+def single_points_of_failure(s: Snapshot) -> list[dict]:
+    """Supervision risks, then training risks."""
+    return supervision_risks(s) + training_risks(s)
 
 
 def supervision_risks(s: Snapshot) -> list[dict]:
@@ -357,6 +360,7 @@ def caseload(s: Snapshot) -> list[dict]:
 
 
 def succession_report(session: Session, *, as_of: dt.date, max_supervisees: int = 0) -> dict:
+    """The succession report as of a date (see analyse); `max_supervisees` caps caseloads (0: no cap)."""
     return analyse(load_snapshot(session, as_of, max_supervisees=max_supervisees))
 
 
@@ -365,20 +369,17 @@ CONTRACT_KEYS = ("single_points_of_failure", "missing_generations", "no_successo
 
 def what_if(session: Session, *, without: list[str], as_of: dt.date, max_supervisees: int = 0) -> dict:
     """The report as if `without` left on the as-of date, with the risks that would be new."""
-    from .errors import NotFound
-
     without = sorted(set(without))
     snapshot = load_snapshot(session, as_of, max_supervisees=max_supervisees)
     unknown = [ref for ref in without if ref not in snapshot.people]
     if unknown:
         raise NotFound(f"without: no person {unknown[0]!r} in the registry")
-    before = analyse(snapshot)
-    after = analyse(snapshot.without(without))
+    left = snapshot.without(without)
+    before, after = analyse(snapshot), analyse(left)
     new = {key: [item for item in after[key] if item not in before[key]] for key in CONTRACT_KEYS}
     lost_trainer = []
     for programme in snapshot.programmes:
         had = {snapshot.people[ref].region for ref in _active_trainers(snapshot, programme)}
-        left = snapshot.without(without)
         still = {left.people[ref].region for ref in _active_trainers(left, programme)}
         lost_trainer += [{"programme": programme, "region": region} for region in sorted(had - still)]
     return {

@@ -17,7 +17,9 @@ from sqlalchemy import text
 from mbp_registry.cli.main import SUBCOMMANDS
 from mbp_registry.cli.output import json_text
 from mbp_registry.registry.annual import annual_report, quarter_ends
-from mbp_registry.registry.annual_render import SECTIONS, inline_svg, render_markdown
+from mbp_registry.registry.render.annual import render_markdown
+from mbp_registry.registry.render.annual_layout import SECTIONS
+from mbp_registry.registry.render.charts import inline_svg
 from mbp_registry.registry.policy import load_policy
 from mbp_registry.registry.session import reading
 from mbp_registry.registry.vocab import STAGE_RANK, STAGES
@@ -95,7 +97,7 @@ def test_succession_counts_are_the_succession_reports_at_this_and_the_previous_y
     assert sum(row["count"] for row in data["generations"]) == sum(len(g) for g in now["trainer_generations"].values())
     # New risks are at the year end and were not at the previous year end; resolved, the reverse.
     for row in data["new"]:
-        assert row["text"] in data["current"][row["kind"]]
+        assert row["risk"] in data["current"][row["kind"]]
     net = Counter(row["kind"] for row in data["new"])
     net.subtract(Counter(row["kind"] for row in data["resolved"]))
     for kind, change in net.items():
@@ -331,6 +333,26 @@ def test_a_year_not_yet_begun_is_refused(run, tmp_path):
     assert result.exit_code == 1
     assert result.stderr == f"Error: year: {TODAY.year + 1} has not started yet\n"
     assert not list(tmp_path.glob("annual-report-*"))
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("html", "x.html"), ("markdown", "x.md")])
+def test_a_report_in_a_missing_folder_is_one_error_line(run, tmp_path, fmt, name):
+    out = tmp_path / "missing" / name
+    result = run("report", "annual", "--format", fmt, "--out", str(out))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == f"Error: out: cannot write {str(out)!r}: No such file or directory\n"
+    assert "Traceback" not in result.output
+    assert not out.parent.exists()
+
+
+def test_a_report_written_over_a_readable_file_is_made_owner_only(run, tmp_path):
+    out = tmp_path / "annual.md"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(0o644)
+    _ok(run("report", "annual", "--format", "markdown", "--out", str(out)))
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    assert out.read_text(encoding="utf-8").startswith("# Annual governance report")
 
 
 def test_report_help_has_an_example(run):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from mbp_registry.registry.annual_render import SECTIONS
+from mbp_registry.registry.render.annual_layout import SECTIONS
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHARTS = ["chart-pipeline", "chart-supervision", "chart-compliance", "chart-lineage"]

@@ -193,6 +193,23 @@ def _post_service() -> Service:
     )
 
 
+# T holds the MBCT trainer post of the North alone, with C ready now (the emergency
+# successor) and D in 1-2 years.
+TRAINER_POST_WITH_C_READY_NOW = {
+    "role": "trainer",
+    "programme": "MBCT",
+    "region": "North",
+    "holders": ["T"],
+    "successors": [
+        {"person": "C", "readiness": "ready_now", "emergency": True},
+        {"person": "D", "readiness": "1_2_years", "emergency": False},
+    ],
+    "ready_now": 1,
+    "emergency": ["C"],
+    "at_risk": False,
+}
+
+
 def test_nominate_then_list_nominations_as_json(run, tmp_path):
     _post_service().load(run, tmp_path)
     result = _ok(
@@ -227,19 +244,7 @@ def test_nominate_then_list_nominations_as_json(run, tmp_path):
     ]
     # The report of today counts C as the ready-now (and emergency) successor of T.
     (post,) = [p for p in report_json(run, dt.date.today())["posts"] if p["role"] == "trainer"]
-    assert post == {
-        "role": "trainer",
-        "programme": "MBCT",
-        "region": "North",
-        "holders": ["T"],
-        "successors": [
-            {"person": "C", "readiness": "ready_now", "emergency": True},
-            {"person": "D", "readiness": "1_2_years", "emergency": False},
-        ],
-        "ready_now": 1,
-        "emergency": ["C"],
-        "at_risk": False,
-    }
+    assert post == TRAINER_POST_WITH_C_READY_NOW
 
 
 def test_withdraw_removes_the_nomination_and_a_second_withdraw_is_refused(run, tmp_path):
@@ -325,19 +330,7 @@ def test_posts_show_holders_ready_now_successors_and_posts_at_risk(run, tmp_path
             "emergency": [],
             "at_risk": False,  # three holders
         },
-        {
-            "role": "trainer",
-            "programme": "MBCT",
-            "region": "North",
-            "holders": ["T"],
-            "successors": [
-                {"person": "C", "readiness": "ready_now", "emergency": True},
-                {"person": "D", "readiness": "1_2_years", "emergency": False},
-            ],
-            "ready_now": 1,
-            "emergency": ["C"],
-            "at_risk": False,  # one holder, but a ready-now successor
-        },
+        TRAINER_POST_WITH_C_READY_NOW,  # one holder, but a ready-now successor
         {
             "role": "supervisor",
             "programme": "MBSR",

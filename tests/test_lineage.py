@@ -10,6 +10,8 @@ training single point of failure. A plans to leave 100 days after the report dat
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import networkx as nx
 import pytest
@@ -249,3 +251,42 @@ def test_draw_an_empty_lineage_is_refused(run, tmp_path):
     assert result.exit_code == 1
     assert result.stderr == "Error: the lineage is empty: no training records to draw\n"
     assert not out.exists()
+
+
+# ------------------------------------------------------------ the files name people
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.mark.parametrize("fmt", ["dot", "graphml", "mermaid", "json"])
+def test_export_files_are_owner_only_also_when_they_were_there_before(run, chain, tmp_path, fmt):
+    out = tmp_path / f"lineage.{fmt}"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(0o644)
+    _ok(run("lineage", "export", "--format", fmt, "--out", str(out), *AS))
+    assert _mode(out) == 0o600
+    assert out.read_text(encoding="utf-8") != "old"
+
+
+@pytest.mark.parametrize("name", ["lineage.svg", "lineage.png"])
+def test_drawings_are_owner_only(run, chain, tmp_path, name):
+    out = tmp_path / name
+    _ok(run("lineage", "draw", "--out", str(out), *AS))
+    assert _mode(out) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [(("lineage", "export", "--format", "dot"), "x.dot"), (("lineage", "draw"), "x.svg")],
+    ids=["export", "draw"],
+)
+def test_a_file_in_a_missing_folder_is_one_error_line(run, chain, tmp_path, command, name):
+    out = tmp_path / "missing" / name
+    result = run(*command, "--out", str(out), *AS)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == f"Error: out: cannot write {str(out)!r}: No such file or directory\n"
+    assert "Traceback" not in result.output
+    assert not out.parent.exists()

@@ -1,0 +1,125 @@
+"""The annual report rendered: one self-contained HTML page (Jinja2, inline CSS and SVG
+charts) or Markdown with the same sections, as render/annual_layout.py says them.
+
+Charts are inlined into the page: no prolog, ids made unique per chart, a <title> and
+<desc>, role="img", and a <figcaption> that says the same numbers in words. The page
+names people: write it with registry/files.py, owner-only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .annual_layout import chart_texts, layout, period_text, table, title
+from .charts import compliance_chart, inline_svg, pipeline_chart, supervision_chart
+from .words import cell, long_date
+
+FORMATS = ("html", "markdown")
+SUFFIX = {"html": ".html", "markdown": ".md"}
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+NUMERIC = ("num", "change", "percent")
+
+
+def _draw(name: str, data: dict, chart_title: str) -> str:
+    if name == "pipeline":
+        return pipeline_chart(data["workforce"], chart_title)
+    if name == "supervision":
+        return supervision_chart(data["supervision"]["by_month"], chart_title)
+    if name == "compliance":
+        return compliance_chart(data["compliance"]["by_quarter"], chart_title)
+    from .lineage import svg_text
+
+    return svg_text(data["lineage"]["graph"])
+
+
+def charts(data: dict, sections: list[dict]) -> dict[str, dict]:
+    """The charts the sections show, drawn: {"id", "title", "caption", "svg"} by name."""
+    texts = chart_texts(data)
+    drawn = {}
+    for section in sections:
+        for block in section["blocks"]:
+            if block["type"] == "chart":
+                name = block["chart"]
+                chart_title, caption = texts[name]
+                chart_id = f"chart-{name}"
+                svg = inline_svg(_draw(name, data, chart_title), chart_id, chart_title, caption)
+                drawn[name] = {"id": chart_id, "title": chart_title, "caption": caption, "svg": svg}
+    return drawn
+
+
+def render_html(data: dict) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from markupsafe import Markup
+
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["cell"] = cell
+    sections = layout(data)
+    drawn = {name: {**chart, "svg": Markup(chart["svg"])} for name, chart in charts(data, sections).items()}
+    return environment.get_template("annual.html.j2").render(
+        title=title(data),
+        period=period_text(data),
+        generated_on=long_date(data["generated_on"]),
+        policy=data["policy"],
+        sections=sections,
+        charts=drawn,
+        numeric=NUMERIC,
+    )
+
+
+def _md_cell(value, kind: str) -> str:
+    return cell(value, kind).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(block: dict) -> list[str]:
+    columns = block["columns"]
+    if not block["rows"]:
+        return [f"**{block['caption']}**", block["empty"]]
+    lines = [
+        "| " + " | ".join(header for _, header, _ in columns) + " |",
+        "|" + "|".join("---:" if kind in NUMERIC else "---" for _, _, kind in columns) + "|",
+    ]
+    lines += ["| " + " | ".join(_md_cell(row[key], kind) for key, _, kind in columns) + " |" for row in block["rows"]]
+    return [f"**{block['caption']}**", "\n".join(lines)]
+
+
+def _md_block(block: dict, texts: dict[str, tuple[str, str]]) -> list[str]:
+    kind = block["type"]
+    if kind == "text":
+        return [block["text"]]
+    if kind == "chart":
+        chart_title, caption = texts[block["chart"]]
+        return [f"*Chart: {chart_title}.* {caption}"]
+    if kind == "bullets":
+        return ["\n".join(f"- {item}" for item in block["items"])]
+    if kind == "list":
+        return [f"### {block['heading']}", "\n".join(f"- {item}" for item in block["items"]) or "None."]
+    if kind == "figures":
+        return _md_table(table("Key figures", block["items"], [("measure", "Measure", ""), ("value", "Value", "")]))
+    return _md_table(block)
+
+
+def render_markdown(data: dict) -> str:
+    out = [
+        f"# {title(data)}",
+        (
+            f"Period: {period_text(data)}. Generated on {long_date(data['generated_on'])}; compliance under the "
+            f"{data['policy']} policy."
+        ),
+    ]
+    texts = chart_texts(data)
+    for section in layout(data):
+        out.append(f"## {section['heading']}")
+        for block in section["blocks"]:
+            out += _md_block(block, texts)
+    return "\n\n".join(out) + "\n"
+
+
+def render(data: dict, fmt: str) -> str:
+    return render_html(data) if fmt == "html" else render_markdown(data)
+
