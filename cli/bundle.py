@@ -27,7 +27,7 @@ def import_(state: State, directory: str, dry_run: bool, fmt: str) -> None:
       mbp-registry import ./bundle --dry-run
       mbp-registry import ./bundle
     """
-    from mbp_registry.registry.bundle_import import ImportFailed, import_bundle
+    from mbp_registry.registry.bundle.importer import ImportFailed, import_bundle
 
     progress = _Progress() if sys.stderr.isatty() else None
     try:
@@ -73,8 +73,8 @@ def export(state: State, directory: str | None, xlsx: str | None) -> None:
     """
     if not directory and not xlsx:
         raise click.UsageError("give a DIRECTORY, --xlsx FILE, or both")
-    from mbp_registry.registry.bundle_export import export_bundle
-    from mbp_registry.registry.workbook import export_workbook
+    from mbp_registry.registry.bundle.export import export_bundle
+    from mbp_registry.registry.bundle.workbook import export_workbook
 
     if directory:
         written = reading(state, lambda s: export_bundle(s, directory))

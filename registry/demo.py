@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import models
-from .bundle_import import ImportResult, import_bundle
+from .bundle.importer import ImportResult, import_bundle
 from .errors import Conflict
 
 

@@ -82,17 +82,6 @@ def date(field: str, value) -> dt.date | None:
     raise Invalid(f"{field}: {raw!r} is not a date (YYYY-MM-DD)")
 
 
-def not_future(field: str, value: dt.date | None, today: dt.date) -> dt.date | None:
-    if value is not None and value > today:
-        raise Invalid(f"{field}: {value.isoformat()} is in the future")
-    return value
-
-
-def not_before(field: str, value: dt.date | None, other_field: str, other: dt.date | None) -> None:
-    if value is not None and other is not None and value < other:
-        raise Invalid(f"{field}: {value.isoformat()} is before {other_field} {other.isoformat()}")
-
-
 def integer(field: str, value, *, low: int | None = None, high: int | None = None) -> int | None:
     if blank(value):
         return None

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from . import audit, models
 from . import recordtypes as rt
 from .rows import find_row, rows_where
-from .bundle_tables import TABLES
+from .bundle.tables import TABLES
 from .views import PERSON_FIELDS
 
 

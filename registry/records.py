@@ -16,19 +16,11 @@ from sqlalchemy.orm import Session
 
 from . import audit, models
 from . import recordtypes as rt
-from .rows import find_row
-from .bundle_tables import REFERENCED, TABLES, column_for, stored_fields
+from .bundle.checks import email_held_by_another, lineage_cycles, region_unknown, registry_lineage, stage_book
+from .bundle.tables import REFERENCED, TABLES, column_for, fill_stored_defaults, stored_fields
 from .errors import Conflict, Invalid, NotFound
-from .validate import (
-    StageBook,
-    cycle_message,
-    describe_key,
-    lineage_cycle,
-    missing_reference,
-    unknown_region,
-    read_record,
-    registry_errors,
-)
+from .rows import find_row
+from .validate import describe_key, email_taken, missing_reference, read_record, registry_errors, unknown_region
 
 # Which field of each record type names the person the record is about, for the audit trail.
 SUBJECT = {
@@ -134,17 +126,12 @@ def end_supervision(
 
     ended_on = fields.required("on", fields.date("on", on))
     link = models.SupervisionLink
-    supervisor_id = _id_of(session, "person", "supervisor", supervisor)
-    supervisee_id = _id_of(session, "person", "supervisee", supervisee)
-    programme_id = _id_of(session, "programme", "programme", programme)
-    current = session.scalars(
-        select(link).where(
-            link.supervisor_id == supervisor_id,
-            link.supervisee_id == supervisee_id,
-            link.programme_id == programme_id,
-            link.ended_on.is_(None),
-        )
-    ).first()
+    references = {
+        "supervisor_id": ("person", "supervisor", supervisor),
+        "supervisee_id": ("person", "supervisee", supervisee),
+        "programme_id": ("programme", "programme", programme),
+    }
+    current = _find(session, link, references, link.ended_on.is_(None))
     if current is None:
         raise NotFound(f"supervisor: {supervisor!r} has no current {programme} supervision link with {supervisee!r}")
     if ended_on < current.started_on:
@@ -182,8 +169,7 @@ def _resolve(session: Session, record_type: rt.RecordType, values: Mapping[str, 
             row[column_for(spec)] = found
         else:
             row[spec.name] = value
-    if record_type is rt.CPD and row["description"] is None:
-        row["description"] = ""
+    fill_stored_defaults(record_type, row)
     if missing:
         raise NotFound("; ".join(missing))
     return row, co_teacher_ids
@@ -201,64 +187,36 @@ def _id_of(session: Session, kind: str, field_name: str, key: str) -> int:
     return found
 
 
+def _find(session: Session, model, references: Mapping[str, tuple[str, str, str]], *conditions):
+    """The first record of `model` whose reference columns hold the records named by
+    `references` (column -> kind, field name, ref; NotFound for a missing one) and that
+    meets `conditions`, or None."""
+    matches = [getattr(model, column) == _id_of(session, *reference) for column, reference in references.items()]
+    return session.scalars(select(model).where(*matches, *conditions)).first()
+
+
 def _check_registry_rules(session: Session, record_type: rt.RecordType, values: Mapping[str, Any]) -> None:
-    if record_type is rt.TRAINING:
-        book = stage_book(session, [values["trainer"]], values["programme"])
+    """The rules across records that one new record must keep (bundle.checks holds them)."""
+    if record_type in (rt.TRAINING, rt.SUPERVISION):
+        someone = values["trainer"] if record_type is rt.TRAINING else values["supervisor"]
+        book = stage_book(session, people=[someone], programme=values["programme"])
         problems = list(registry_errors(record_type, values, book))
-        if not problems:
-            edges = lineage_edges(session, values["programme"]) + [(values["trainer"], values["trainee"])]
-            cycle = lineage_cycle(edges)
-            if cycle:
-                problems.append(cycle_message(values["programme"], cycle))
-        if problems:
-            raise Invalid("; ".join(problems))
-    if record_type is rt.SUPERVISION:
-        book = stage_book(session, [values["supervisor"]], values["programme"])
-        problems = list(registry_errors(record_type, values, book))
+        if record_type is rt.TRAINING and not problems:
+            edges = registry_lineage(session, values["programme"])
+            edges[values["programme"]][(values["trainer"], values["trainee"])] = 1
+            problems.extend(message for _, message in lineage_cycles(edges))
         if problems:
             raise Invalid("; ".join(problems))
     if record_type is rt.PERSON and values["email"]:
         _refuse_taken_email(session, values["email"], values["ref"])
-    if record_type is rt.NOMINATION:
-        region = values["region"]
-        if session.execute(select(models.Organisation.id).where(models.Organisation.region == region).limit(1)).first() is None:
-            raise NotFound(unknown_region(region))
-
-
-def stage_book(session: Session, people: list[str], programme: str) -> StageBook:
-    """The stage histories of some people in one programme."""
-    book = StageBook()
-    query = (
-        select(models.Person.ref, models.Programme.code, models.Stage.stage, models.Stage.attained_on)
-        .join(models.Person, models.Person.id == models.Stage.person_id)
-        .join(models.Programme, models.Programme.id == models.Stage.programme_id)
-        .where(models.Person.ref.in_(people), models.Programme.code == programme)
-    )
-    for row in session.execute(query):
-        book.add(*row)
-    return book
-
-
-def lineage_edges(session: Session, programme: str) -> list[tuple[str, str]]:
-    trainer, trainee = models.Person.__table__.alias("trainer"), models.Person.__table__.alias("trainee")
-    training = models.Training.__table__
-    query = (
-        select(trainer.c.ref, trainee.c.ref)
-        .select_from(training)
-        .join(trainer, trainer.c.id == training.c.trainer_id)
-        .join(trainee, trainee.c.id == training.c.trainee_id)
-        .join(models.Programme.__table__, models.Programme.id == training.c.programme_id)
-        .where(models.Programme.code == programme)
-    )
-    return [tuple(row) for row in session.execute(query)]
+    if record_type is rt.NOMINATION and session.execute(select(region_unknown(values["region"]))).scalar():
+        raise NotFound(unknown_region(values["region"]))
 
 
 def _refuse_taken_email(session: Session, email: str, ref: str) -> None:
-    holder = session.execute(
-        select(models.Person.ref).where(models.Person.email == email, models.Person.ref != ref)
-    ).scalar()
+    holder = session.execute(select(models.Person.ref).where(email_held_by_another(email, ref))).scalar()
     if holder:
-        raise Conflict(f"email: {email!r} belongs to person {holder!r}")
+        raise Conflict(email_taken(email, holder))
 
 
 def _refuse_duplicate(session: Session, record_type: rt.RecordType, values: Mapping[str, Any], row: dict) -> None:
@@ -346,16 +304,8 @@ def withdraw_nomination(
 ) -> None:
     """Remove a successor nomination (the audit trail keeps that it existed)."""
     nomination = models.Nomination
-    person_id = _id_of(session, "person", "candidate", person)
-    programme_id = _id_of(session, "programme", "programme", programme)
-    found = session.scalars(
-        select(nomination).where(
-            nomination.person_id == person_id,
-            nomination.programme_id == programme_id,
-            nomination.region == region,
-            nomination.role == role,
-        )
-    ).first()
+    references = {"person_id": ("person", "candidate", person), "programme_id": ("programme", "programme", programme)}
+    found = _find(session, nomination, references, nomination.region == region, nomination.role == role)
     if found is None:
         raise NotFound(f"candidate: {person!r} is not nominated for {role}/{programme}/{region}")
     session.delete(found)

@@ -35,7 +35,6 @@ class RecordType:
     fields: tuple[Field, ...]
     # Fields whose dates must not be in the future (logged events).
     past_only: tuple[str, ...] = ()
-    label: str = ""
     by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -245,4 +244,3 @@ ALL = (
     COURSE,
     NOMINATION,
 )
-BY_FILE = {record_type.file: record_type for record_type in ALL}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from . import models
 from . import recordtypes as rt
-from .bundle_tables import REFERENCED, TABLES, column_for, stored_fields
+from .bundle.tables import REFERENCED, TABLES, column_for, stored_fields
 from .errors import NotFound
 
 

@@ -5,8 +5,10 @@ Three kinds of rule:
 - record rules: what a single record must satisfy on its own (dates in order,
   nobody supervising or training themselves, no logged event in the future);
 - registry rules: what depends on other records: references exist, the trainer
-  and supervisor hold the stage they need, the lineage has no cycle.
-Messages name the field and the bad value.
+  and supervisor hold the stage they need, the lineage has no cycle, an email
+  belongs to one person. The queries behind them, for one record and for a staged
+  bundle alike, are in bundle/checks.py.
+The messages of these rules are written here; each names the field and the bad value.
 """
 
 from __future__ import annotations
@@ -83,18 +85,38 @@ RECORD_RULES = {
 }
 
 
-def read_record(record_type: rt.RecordType, raw: Mapping[str, Any], today: dt.date) -> dict:
-    """Read and check one record given by a command; raises Invalid naming every problem."""
+def check_record(record_type: rt.RecordType, raw: Mapping[str, Any], today: dt.date) -> tuple[dict, list[str]]:
+    """Read a record's fields, then (when they read cleanly) check its record rules;
+    returns the values and every problem found."""
     values, errors = read_fields(record_type, raw)
     if not errors:
         errors = list(record_errors(record_type, values, today))
+    return values, errors
+
+
+def read_record(record_type: rt.RecordType, raw: Mapping[str, Any], today: dt.date) -> dict:
+    """Read and check one record given by a command; raises Invalid naming every problem."""
+    values, errors = check_record(record_type, raw, today)
     if errors:
         raise Invalid("; ".join(errors))
     return values
 
 
-def missing_reference(field_name: str, kind: str, ref: str) -> str:
-    return f"{field_name}: no {kind} {ref!r} in the registry"
+def missing_reference(field_name: str, kind: str, ref: str, where: str = "the registry") -> str:
+    return f"{field_name}: no {kind} {ref!r} in {where}"
+
+
+def email_taken(email: str, holder: str, where: str | None = None) -> str:
+    message = f"email: {email!r} belongs to person {holder!r}"
+    return f"{message} in {where}" if where else message
+
+
+def email_repeated(email: str, first_line: int) -> str:
+    return f"email: {email!r} is also on line {first_line}"
+
+
+def duplicate_row(first_line: int, key_columns: Iterable[str]) -> str:
+    return f"duplicate of line {first_line} (same {', '.join(key_columns)})"
 
 
 def unknown_region(region: str) -> str:

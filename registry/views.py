@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from . import audit, fields, models
 from . import recordtypes as rt
 from .rows import find_row, rows_where
-from .bundle_tables import TABLES
+from .bundle.tables import TABLES
 from .vocab import STAGE_RANK, STAGES, STATUSES
 
 DATE_FIELD = {

@@ -137,18 +137,18 @@ def _log_sessions(url: str, supervisor: str, count: int, start_dir: str, supervi
 def _import_pausing_in_merge(marker: str, args: list[str]) -> None:
     """`mbp-registry ARGS` (an import) that, once it has merged the sessions into the
     registry tables (uncommitted), touches MARKER and waits there to be killed."""
-    from mbp_registry.registry import bundle_import
+    from mbp_registry.registry.bundle import merge
 
-    merge_one = bundle_import._Importer._merge_one
+    merge_staged = merge.merge_staged
 
-    def merge_then_pause(self, staged, dry_run):
-        counts = merge_one(self, staged, dry_run)
+    def merge_then_pause(staging, staged, dry_run):
+        counts = merge_staged(staging, staged, dry_run)
         if staged.record_type.name == "session":
             Path(marker).touch()
             time.sleep(600)
         return counts
 
-    bundle_import._Importer._merge_one = merge_then_pause
+    merge.merge_staged = merge_then_pause
     from mbp_registry.cli.main import cli
 
     cli.main(args, prog_name="mbp-registry")

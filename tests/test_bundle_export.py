@@ -9,10 +9,12 @@ import csv
 import io
 import random
 import stat
+from pathlib import Path
 
+import pytest
 
 from mbp_registry.registry import recordtypes as rt
-from mbp_registry.registry.bundle_export import cell
+from mbp_registry.registry.bundle.export import cell
 from tests.bundle_helpers import (
     BUNDLE_ORDER,
     SMALL,
@@ -133,6 +135,20 @@ def test_exported_co_teachers_cell_is_not_a_spreadsheet_formula(run, tmp_path):
     result = run("import", str(tmp_path / "out"), "--format", "json")
     assert result.exit_code == 0, result.output
     assert import_counts(result)["courses.csv"] == {"added": 0, "updated": 0, "unchanged": 2}
+
+
+@pytest.mark.parametrize(
+    "args, what, path",
+    [(("/proc/x",), "directory", "/proc/x"), (("--xlsx", "/proc/x/r.xlsx"), "xlsx", "/proc/x/r.xlsx")],
+    ids=["folder", "workbook"],
+)
+def test_an_export_that_cannot_be_written_is_one_error_line(run, args, what, path):
+    result = run("export", *args)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.stdout == ""
+    assert result.stderr == f"Error: {what}: cannot write {path!r}: No such file or directory\n"
+    assert not Path("/proc/x").exists()
 
 
 def test_export_needs_a_folder_or_a_workbook(run):

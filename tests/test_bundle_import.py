@@ -41,6 +41,17 @@ def export_text(run, directory) -> dict[str, str]:
     return read_bundle(directory)
 
 
+def import_small_then(run, tmp_path, files: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Import SMALL, then a bundle of `files`; the second import's counts."""
+    import_json(run, write_bundle(tmp_path / "b", SMALL))
+    return import_json(run, write_bundle(tmp_path / "c", files))
+
+
+def edited(file: str, old: str, new: str) -> dict[str, str]:
+    """A bundle of one file of SMALL, with `old` replaced by `new`."""
+    return {file: replace_once(SMALL[file], old, new)}
+
+
 def no_change(counts: dict[str, int]) -> dict[str, dict[str, int]]:
     return {name: {"added": 0, "updated": 0, "unchanged": rows} for name, rows in counts.items()}
 
@@ -85,10 +96,7 @@ def test_a_changed_person_name_is_reported_as_updated_and_applied(run, engine, t
 
 
 def test_changed_session_minutes_update_the_same_session(run, engine, tmp_path):
-    import_json(run, write_bundle(tmp_path / "b", SMALL))
-    sessions = replace_once(SMALL["sessions.csv"], "2025-01-10,60,", "2025-01-10,75,")
-
-    counts = import_json(run, write_bundle(tmp_path / "c", {"sessions.csv": sessions}))
+    counts = import_small_then(run, tmp_path, edited("sessions.csv", "2025-01-10,60,", "2025-01-10,75,"))
 
     assert counts == {"sessions.csv": {"added": 0, "updated": 1, "unchanged": 2}}
     with engine.connect() as c:
@@ -100,20 +108,15 @@ def test_changed_session_minutes_update_the_same_session(run, engine, tmp_path):
 
 
 def test_a_changed_key_column_is_a_new_event_and_the_old_one_stays(run, engine, tmp_path):
-    import_json(run, write_bundle(tmp_path / "b", SMALL))
-    sessions = replace_once(SMALL["sessions.csv"], "2025-01-10,60,individual", "2025-01-17,60,individual")
-
-    counts = import_json(run, write_bundle(tmp_path / "c", {"sessions.csv": sessions}))
+    changed = edited("sessions.csv", "2025-01-10,60,individual", "2025-01-17,60,individual")
+    counts = import_small_then(run, tmp_path, changed)
 
     assert counts == {"sessions.csv": {"added": 1, "updated": 0, "unchanged": 2}}
     assert table_counts(engine)["supervision_sessions"] == 4
 
 
 def test_changed_co_teachers_update_the_course_and_replace_its_co_teachers(run, engine, tmp_path):
-    import_json(run, write_bundle(tmp_path / "b", SMALL))
-    courses = replace_once(SMALL["courses.csv"], "P3;P4", "P4;P1")
-
-    counts = import_json(run, write_bundle(tmp_path / "c", {"courses.csv": courses}))
+    counts = import_small_then(run, tmp_path, edited("courses.csv", "P3;P4", "P4;P1"))
 
     assert counts == {"courses.csv": {"added": 0, "updated": 1, "unchanged": 1}}
     exported = export_text(run, tmp_path / "out")["courses.csv"]
@@ -122,12 +125,7 @@ def test_changed_co_teachers_update_the_course_and_replace_its_co_teachers(run, 
 
 
 def test_co_teachers_in_another_order_are_unchanged(run, tmp_path):
-    import_json(run, write_bundle(tmp_path / "b", SMALL))
-    courses = replace_once(SMALL["courses.csv"], "P3;P4", "P4; P3")
-
-    assert import_json(run, write_bundle(tmp_path / "c", {"courses.csv": courses})) == no_change(
-        {"courses.csv": 2}
-    )
+    assert import_small_then(run, tmp_path, edited("courses.csv", "P3;P4", "P4; P3")) == no_change({"courses.csv": 2})
 
 
 def changed_small_bundle(tmp_path):
@@ -521,18 +519,6 @@ def test_a_dry_run_of_a_bad_bundle_reports_the_same_errors(run, engine, preloade
     assert_import_fails(run, engine, bundle, ["sessions.csv:2: minutes: 0 is out of range (1 to 600)"], "--dry-run")
 
 
-def test_a_file_that_is_not_utf8_is_reported_with_its_first_bad_byte(run, engine, preloaded, tmp_path):
-    people = replace_once(SMALL["people.csv"], "Eve Left", "Eve L\xe9ft").encode("latin-1")
-    offset = people.index(b"\xe9")
-    bundle = bundle_with(tmp_path, {"people.csv": people})
-    assert_import_fails(run, engine, bundle, [f"people.csv: not UTF-8 text (byte 0xe9 at offset {offset})"])
-
-
-def test_a_utf16_file_is_not_utf8(run, engine, preloaded, tmp_path):
-    bundle = bundle_with(tmp_path, {"programmes.csv": SMALL["programmes.csv"].encode("utf-16")})
-    assert_import_fails(run, engine, bundle, ["programmes.csv: not UTF-8 text (byte 0xff at offset 0)"])
-
-
 CPD_TWELVE = f"""\
 person,date,hours,category,description
 P2,2024-01-05,2,reading,
@@ -603,77 +589,54 @@ def test_a_folder_that_does_not_exist_is_an_error(run, tmp_path):
     assert result.stderr == f"Error: bundle: {str(tmp_path / 'missing')!r} is not a folder\n"
 
 
-# hostile input found while writing these tests (crashes and silent losses, now fixed) ---
+# Hostile input found while writing these tests (crashes and silent losses, now fixed).
+LATIN1_PEOPLE = replace_once(SMALL["people.csv"], "Eve Left", "Eve L\xe9ft").encode("latin-1")
+BOM_LATIN1_PEOPLE = b"\xef\xbb\xbf" + LATIN1_PEOPLE
+NOT_UTF8 = "people.csv: not UTF-8 text (byte 0xe9 at offset {})"
+
+HOSTILE_CASES = [
+    ("a file that is not UTF-8 is reported with its first bad byte", {"people.csv": LATIN1_PEOPLE},
+     [NOT_UTF8.format(LATIN1_PEOPLE.index(b"\xe9"))]),
+    ("a UTF-16 file is not UTF-8", {"programmes.csv": SMALL["programmes.csv"].encode("utf-16")},
+     ["programmes.csv: not UTF-8 text (byte 0xff at offset 0)"]),
+    ("a file with a BOM that is not UTF-8 is reported with its first bad byte", {"people.csv": BOM_LATIN1_PEOPLE},
+     [NOT_UTF8.format(BOM_LATIN1_PEOPLE.index(b"\xe9"))]),
+    ("minutes with two signs is not a whole number", {"sessions.csv": sub(",60,", ",--5,")},
+     ["sessions.csv:2: minutes: '--5' is not a whole number"]),
+    ("minutes as a superscript digit is not a whole number", {"sessions.csv": sub(",60,", ",²,")},
+     ["sessions.csv:2: minutes: '²' is not a whole number"]),
+    ("a huge number of retreat days is out of range", {"retreats.csv": sub(",5,", ",1e30,")},
+     ["retreats.csv:3: days: 1e+30 is out of range (greater than 0 and at most 60)"]),
+    ("a number too large for a float is not a number", {"retreats.csv": sub(",5,", ",1e999999,")},
+     ["retreats.csv:3: days: '1e999999' is not a number"]),
+    ("a cell beyond the csv module's default limit is read and checked",
+     {"sessions.csv": sub("Discussed inquiry", "x" * 200_000)},
+     ["sessions.csv:3: notes: text of 200000 characters is longer than 10000"]),
+    ("a cell of over a million characters is an error", {"sessions.csv": sub("Discussed inquiry", "x" * 1_000_001)},
+     ["sessions.csv:3: a cell is longer than 1,000,000 characters"]),
+    ("an ISO week date is not a date", {"sessions.csv": sub("2025-01-10", "2025-W02-5")},
+     ["sessions.csv:2: held_on: '2025-W02-5' is not a date (YYYY-MM-DD)"]),
+    ("an unterminated quoted cell is an error on the line it starts",
+     {"sessions.csv": sub("Discussed inquiry", '"Discussed inquiry')},
+     ['sessions.csv:3: a quoted cell is never closed (a missing ")']),
+    ("text after a closing quote is an error", {"sessions.csv": sub("Discussed inquiry", '"Discussed" inquiry')},
+     ["sessions.csv:3: not readable as CSV: ',' expected after '\"'"]),
+    ("a reference with a line break is not a single reference", {"training.csv": sub("P1,P3,MBCT", 'P1,P3,"MB\nCT"')},
+     ["training.csv:3: programme: 'MB\\nCT' is not a single reference"]),
+    ("nomination region must be the region of an organisation", {"nominations.csv": sub("South", "West")},
+     ["nominations.csv:3: region: 'West' is not the region of any organisation"]),
+]
 
 
-def test_minutes_with_two_signs_is_not_a_whole_number(run, engine, preloaded, tmp_path):
-    bundle = bundle_with(tmp_path, {"sessions.csv": sub(",60,", ",--5,")})
-    assert_import_fails(run, engine, bundle, ["sessions.csv:2: minutes: '--5' is not a whole number"])
-
-
-def test_minutes_as_a_superscript_digit_is_not_a_whole_number(run, engine, preloaded, tmp_path):
-    bundle = bundle_with(tmp_path, {"sessions.csv": sub(",60,", ",²,")})
-    assert_import_fails(run, engine, bundle, ["sessions.csv:2: minutes: '²' is not a whole number"])
-
-
-def test_a_huge_number_of_retreat_days_is_out_of_range(run, engine, preloaded, tmp_path):
-    bundle = bundle_with(tmp_path, {"retreats.csv": sub(",5,", ",1e30,")})
-    assert_import_fails(run, engine, bundle, ["retreats.csv:3: days: 1e+30 is out of range (greater than 0 and at most 60)"])
-
-
-def test_a_number_too_large_for_a_float_is_not_a_number(run, engine, preloaded, tmp_path):
-    bundle = bundle_with(tmp_path, {"retreats.csv": sub(",5,", ",1e999999,")})
-    assert_import_fails(run, engine, bundle, ["retreats.csv:3: days: '1e999999' is not a number"])
-
-
-def test_a_cell_beyond_the_csv_modules_default_limit_is_read_and_checked(run, engine, preloaded, tmp_path):
-    bundle = bundle_with(tmp_path, {"sessions.csv": sub("Discussed inquiry", "x" * 200_000)})
-    assert_import_fails(run, engine, bundle, ["sessions.csv:3: notes: text of 200000 characters is longer than 10000"])
-
-
-def test_a_cell_of_over_a_million_characters_is_an_error(run, engine, preloaded, tmp_path):
-    bundle = bundle_with(tmp_path, {"sessions.csv": sub("Discussed inquiry", "x" * 1_000_001)})
-    assert_import_fails(run, engine, bundle, ["sessions.csv:3: a cell is longer than 1,000,000 characters"])
-
-
-def test_an_iso_week_date_is_not_a_date(run, engine, preloaded, tmp_path):
-    bundle = bundle_with(tmp_path, {"sessions.csv": sub("2025-01-10", "2025-W02-5")})
-    assert_import_fails(run, engine, bundle, ["sessions.csv:2: held_on: '2025-W02-5' is not a date (YYYY-MM-DD)"])
-
-
-def test_a_file_with_a_bom_that_is_not_utf8_is_reported_with_its_first_bad_byte(run, engine, preloaded, tmp_path):
-    people = b"\xef\xbb\xbf" + replace_once(SMALL["people.csv"], "Eve Left", "Eve L\xe9ft").encode("latin-1")
-    offset = people.index(b"\xe9")
-    bundle = bundle_with(tmp_path, {"people.csv": people})
-    assert_import_fails(run, engine, bundle, [f"people.csv: not UTF-8 text (byte 0xe9 at offset {offset})"])
-
-
-def test_an_unterminated_quoted_cell_is_an_error_on_the_line_it_starts(run, engine, preloaded, tmp_path):
-    bundle = bundle_with(tmp_path, {"sessions.csv": sub("Discussed inquiry", '"Discussed inquiry')})
-    assert_import_fails(run, engine, bundle, ['sessions.csv:3: a quoted cell is never closed (a missing ")'])
-
-
-def test_text_after_a_closing_quote_is_an_error(run, engine, preloaded, tmp_path):
-    bundle = bundle_with(tmp_path, {"sessions.csv": sub("Discussed inquiry", '"Discussed" inquiry')})
-    assert_import_fails(run, engine, bundle, ["sessions.csv:3: not readable as CSV: ',' expected after '\"'"])
-
-
-def test_a_reference_with_a_line_break_is_not_a_single_reference(run, engine, preloaded, tmp_path):
-    bundle = bundle_with(tmp_path, {"training.csv": sub("P1,P3,MBCT", 'P1,P3,"MB\nCT"')})
-    assert_import_fails(run, engine, bundle, ["training.csv:3: programme: 'MB\\nCT' is not a single reference"])
-
-
-def test_nomination_region_must_be_the_region_of_an_organisation(run, engine, preloaded, tmp_path):
-    bundle = bundle_with(tmp_path, {"nominations.csv": sub("South", "West")})
-    assert_import_fails(run, engine, bundle, ["nominations.csv:3: region: 'West' is not the region of any organisation"])
+@pytest.mark.parametrize("edits, expected", [case[1:] for case in HOSTILE_CASES], ids=[case[0] for case in HOSTILE_CASES])
+def test_hostile_input_is_refused_with_its_error_and_nothing_written(run, engine, preloaded, tmp_path, edits, expected):
+    assert_import_fails(run, engine, bundle_with(tmp_path, edits), expected)
 
 
 def test_two_people_may_swap_emails(run, engine, tmp_path):
-    import_json(run, write_bundle(tmp_path / "b", SMALL))
     people = SMALL["people.csv"].replace("ann@example.org", "SWAP").replace("ben@example.org", "ann@example.org")
     people = people.replace("SWAP", "ben@example.org")
-
-    counts = import_json(run, write_bundle(tmp_path / "c", {"people.csv": people}))
+    counts = import_small_then(run, tmp_path, {"people.csv": people})
 
     assert counts == {"people.csv": {"added": 0, "updated": 2, "unchanged": 3}}
     with engine.connect() as c:
@@ -695,20 +658,16 @@ def test_nomination_emergency_column_may_be_absent(run, tmp_path):
 
 
 def test_an_absent_optional_column_leaves_stored_values_alone(run, engine, tmp_path):
-    import_json(run, write_bundle(tmp_path / "b", SMALL))
     people = "ref,name,organisation,status\nP1,Ann Trainer,ORG-A,active\n"
-
-    counts = import_json(run, write_bundle(tmp_path / "c", {"people.csv": people}))
+    counts = import_small_then(run, tmp_path, {"people.csv": people})
 
     assert counts == {"people.csv": {"added": 0, "updated": 0, "unchanged": 1}}
     assert export_text(run, tmp_path / "out")["people.csv"] == SMALL["people.csv"]
 
 
 def test_an_absent_optional_column_does_not_hide_a_change_in_a_present_one(run, engine, tmp_path):
-    import_json(run, write_bundle(tmp_path / "b", SMALL))
     people = "ref,name,organisation,status\nP1,Ann Trainer,ORG-A,retired\n"
-
-    counts = import_json(run, write_bundle(tmp_path / "c", {"people.csv": people}))
+    counts = import_small_then(run, tmp_path, {"people.csv": people})
 
     assert counts == {"people.csv": {"added": 0, "updated": 1, "unchanged": 0}}
     assert export_text(run, tmp_path / "out")["people.csv"] == SMALL["people.csv"].replace(
@@ -717,10 +676,8 @@ def test_an_absent_optional_column_does_not_hide_a_change_in_a_present_one(run, 
 
 
 def test_an_absent_co_teachers_column_leaves_stored_co_teachers_alone(run, engine, tmp_path):
-    import_json(run, write_bundle(tmp_path / "b", SMALL))
     courses = "code,programme,start_on,lead\nC-2025-02,MBCT,2025-04-14,P2\n"
-
-    counts = import_json(run, write_bundle(tmp_path / "c", {"courses.csv": courses}))
+    counts = import_small_then(run, tmp_path, {"courses.csv": courses})
 
     assert counts == {"courses.csv": {"added": 0, "updated": 0, "unchanged": 1}}
     assert export_text(run, tmp_path / "out")["courses.csv"] == SMALL["courses.csv"]

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from mbp_registry.fixtures.generate import generate_bundle
 from mbp_registry.registry import recordtypes as rt
-from mbp_registry.registry.bundle_tables import TABLES
+from mbp_registry.registry.bundle.tables import TABLES
 from mbp_registry.registry.models import AuditEntry, CourseCoTeacher, Person, SupervisionSession
 from tests.helpers import days_ago, table_counts
 from tests.safety_helpers import child_process, cli_process, prefixed_bundle, wait_for

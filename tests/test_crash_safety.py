@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 
 from mbp_registry.fixtures.generate import generate_bundle
 from mbp_registry.registry import recordtypes as rt
-from mbp_registry.registry.bundle_tables import TABLES
+from mbp_registry.registry.bundle.tables import TABLES
 from mbp_registry.registry.db import sqlite_path
 from tests.helpers import table_counts
 from tests.safety_helpers import CONSOLE_SCRIPT, child_process, cli_process, wait_for

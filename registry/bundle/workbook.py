@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
+import io
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from . import recordtypes as rt
-from .bundle_export import cell
-from .rows import bundle_rows
+from .. import recordtypes as rt
+from ..files import write_private
+from ..rows import bundle_rows
+from .export import cell
 
 
 def export_workbook(session: Session, path: str | Path) -> dict[str, int]:
@@ -27,11 +28,11 @@ def export_workbook(session: Session, path: str | Path) -> dict[str, int]:
             sheet.append([_value(row[name]) for name in record_type.columns])
             count += 1
         written[sheet.title] = count
-    path = Path(path)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    with open(fd, "wb") as handle:
-        workbook.save(handle)
+    # Saved whole before the file is opened, so that a file that cannot be written
+    # leaves no half-written workbook behind.
+    content = io.BytesIO()
+    workbook.save(content)
+    write_private(path, content.getvalue(), what="xlsx")
     return written
 
 
@@ -39,5 +40,4 @@ def _value(value):
     """Numbers and dates stay typed for Excel; text that Excel would run as a formula does not."""
     if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
         return value
-    text = cell(value)
-    return text
+    return cell(value)

@@ -7,10 +7,12 @@ tables hold ids. Each field that refers to another record is stored in the colum
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Table
 
-from . import models
-from . import recordtypes as rt
+from .. import models
+from .. import recordtypes as rt
 
 TABLES: dict[str, Table] = {
     rt.ORGANISATION.name: models.Organisation.__table__,
@@ -33,6 +35,9 @@ REFERENCED = {
     "programme": (models.Programme.__table__, "code"),
 }
 
+# The record types that others refer to, by the name their references use.
+REFERRED_TYPES = {"person": rt.PERSON, "organisation": rt.ORGANISATION, "programme": rt.PROGRAMME}
+
 # Fields kept outside the record's own table.
 SEPARATE = {"co_teachers"}
 
@@ -43,3 +48,11 @@ def column_for(field: rt.Field) -> str:
 
 def stored_fields(record_type: rt.RecordType) -> list[rt.Field]:
     return [f for f in record_type.fields if f.name not in SEPARATE]
+
+
+def fill_stored_defaults(record_type: rt.RecordType, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` as the table keeps them: a CPD activity without a description has empty
+    text, since the description is part of its key (and NULL never equals NULL)."""
+    if record_type is rt.CPD and values.get("description") is None:
+        values["description"] = ""
+    return values

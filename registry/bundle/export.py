@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from . import recordtypes as rt
-from .fields import neutralise_formula
-from .rows import bundle_rows
+from .. import recordtypes as rt
+from ..fields import neutralise_formula
+from ..files import private_file, private_folder
+from ..rows import bundle_rows
 
 
 def cell(value: Any) -> str:
@@ -30,18 +30,13 @@ def cell(value: Any) -> str:
     return neutralise_formula(str(value))
 
 
-
 def export_bundle(session: Session, directory: str | Path) -> dict[str, int]:
     """Write every file of the bundle into `directory` (made owner-only); returns rows per file."""
-    directory = Path(directory)
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory = private_folder(directory, what="directory")
     written = {}
     for record_type in rt.ALL:
-        path = directory / record_type.file
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
         count = 0
-        with open(fd, "w", encoding="utf-8", newline="") as handle:
+        with private_file(directory / record_type.file, what="directory") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(record_type.columns)
             for row in bundle_rows(session, record_type):

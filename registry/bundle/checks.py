@@ -1,0 +1,223 @@
+"""Rules across records: references, duplicates, unique emails, nomination regions, the
+stages trainers and supervisors need, and a lineage without cycles.
+
+The first functions hold the rules that a single record (a command, through records.py)
+and a staged bundle (an import) must both keep; `cross_record_errors` applies every rule
+to a staged bundle, mostly as SQL, against staging and the registry together. Every
+message comes from the validation layer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterator
+
+from sqlalchemy import Connection, Table, and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from .. import models
+from .. import recordtypes as rt
+from ..queries import training_edges
+from ..validate import (
+    StageBook,
+    cycle_message,
+    duplicate_row,
+    email_repeated,
+    email_taken,
+    lineage_cycle,
+    missing_reference,
+    registry_errors,
+    unknown_region,
+)
+from .reader import Problems
+from .staging import Staged, Staging
+from .tables import REFERENCED, REFERRED_TYPES, stored_fields
+
+Database = Connection | Session
+# Lineage edges by programme code: (trainer, trainee) -> the bundle line that adds it (0: the registry's).
+Lineage = dict[str, dict[tuple[str, str], int]]
+
+# --- rules shared by commands and import ----------------------------------------------
+
+
+def stage_book(
+    db: Database, *, people: list[str] | None = None, programme: str | None = None, bundle_stages: Table | None = None
+) -> StageBook:
+    """The stage histories of the registry (of some `people` in one `programme`), with a
+    bundle's staged stages, which replace the registry's record of the same stage."""
+    person, programmes, stages = models.Person.__table__, models.Programme.__table__, models.Stage.__table__
+    query = (
+        select(person.c.ref, programmes.c.code, stages.c.stage, stages.c.attained_on)
+        .join(person, person.c.id == stages.c.person_id)
+        .join(programmes, programmes.c.id == stages.c.programme_id)
+    )
+    if people is not None:
+        query = query.where(person.c.ref.in_(people))
+    if programme is not None:
+        query = query.where(programmes.c.code == programme)
+    book = StageBook()
+    if bundle_stages is not None:
+        staged = bundle_stages.c
+        same_stage = and_(staged.person == person.c.ref, staged.programme == programmes.c.code, staged.stage == stages.c.stage)
+        query = query.where(~exists().where(same_stage))
+        for row in db.execute(select(staged.person, staged.programme, staged.stage, staged.attained_on)):
+            book.add(*row)
+    for row in db.execute(query):
+        book.add(*row)
+    return book
+
+
+def registry_lineage(db: Database, programme: str | None = None) -> Lineage:
+    """The registry's trainer -> trainee edges by programme."""
+    edges: Lineage = defaultdict(dict)
+    for row in db.execute(training_edges(programme=programme)):
+        edges[row.programme][(row.trainer, row.trainee)] = 0
+    return edges
+
+
+def lineage_cycles(edges: Lineage) -> Iterator[tuple[int, str]]:
+    """For each programme whose lineage has a cycle: the latest bundle line among the
+    cycle's edges (1 when none is from a bundle), and the message."""
+    for code in sorted(edges):
+        cycle = lineage_cycle(edges[code])
+        if cycle:
+            lines = [edges[code][pair] for pair in zip(cycle, cycle[1:]) if edges[code].get(pair)]
+            yield (max(lines) if lines else 1), cycle_message(code, cycle)
+
+
+def region_unknown(region, bundle_organisations: Table | None = None):
+    """SQL: no organisation of the registry (nor of the bundle) is in `region`."""
+    organisations = models.Organisation.__table__
+    condition = ~exists().where(organisations.c.region == region)
+    if bundle_organisations is not None:
+        condition = and_(condition, ~exists().where(bundle_organisations.c.region == region))
+    return condition
+
+
+def email_held_by_another(email, ref, bundle_people: Table | None = None):
+    """SQL, on the registry's people: holds `email` but is not `ref` (and, when the
+    bundle's people are given, is not given another email there)."""
+    people = models.Person.__table__
+    condition = and_(people.c.email == email, people.c.ref != ref)
+    if bundle_people is not None:
+        changed = and_(bundle_people.c.ref == people.c.ref, bundle_people.c.email.is_distinct_from(people.c.email))
+        condition = and_(condition, ~exists().where(changed))
+    return condition
+
+
+# --- a staged bundle --------------------------------------------------------------------
+
+
+def cross_record_errors(staging: Staging, problems: Problems) -> list[str]:
+    """Every rule across records that the staged bundle breaks, as FILE:LINE: message,
+    by file in bundle order, then line."""
+    order = {record_type.name: index for index, record_type in enumerate(rt.ALL)}
+    found: list[tuple[int, int, str]] = []
+
+    def note(record_type: rt.RecordType, line: int, message: str) -> None:
+        found.append((order[record_type.name], line, f"{record_type.file}:{line}: {message}"))
+
+    for staged in staging.files.values():
+        for line, message in _duplicates(staging.connection, staged):
+            note(staged.record_type, line, message)
+        for line, message in _dangling_references(staging, staged, problems):
+            note(staged.record_type, line, message)
+    for line, message in _unknown_regions(staging):
+        note(rt.NOMINATION, line, message)
+    for line, message in _duplicate_emails(staging):
+        note(rt.PERSON, line, message)
+    for record_type, line, message in _stage_rules(staging):
+        note(record_type, line, message)
+    found.sort()
+    return [message for _, _, message in found]
+
+
+def _duplicates(connection: Connection, staged: Staged) -> Iterator[tuple[int, str]]:
+    table = staged.table
+    first = table.alias("first")
+    keys = staged.record_type.key_columns
+    same_key = and_(*[first.c[k] == table.c[k] for k in keys])
+    query = (
+        select(table.c.line, func.min(first.c.line))
+        .join(first, and_(same_key, first.c.line < table.c.line))
+        .group_by(table.c.line)
+        .order_by(table.c.line)
+    )
+    for line, first_line in connection.execute(query):
+        yield line, duplicate_row(first_line, keys)
+
+
+def _dangling_references(staging: Staging, staged: Staged, problems: Problems) -> Iterator[tuple[int, str]]:
+    if staged.record_type is rt.COURSE and staging.co_teachers is not None:
+        yield from _dangling(staging, problems, staging.co_teachers, "person", "co_teachers", "person")
+    for spec in stored_fields(staged.record_type):
+        if spec.refers_to:
+            yield from _dangling(staging, problems, staged.table, spec.name, spec.name, spec.refers_to)
+
+
+def _dangling(
+    staging: Staging, problems: Problems, table: Table, column: str, field_name: str, kind: str
+) -> Iterator[tuple[int, str]]:
+    if kind in problems.unreadable_files:
+        return
+    target, key = REFERENCED[kind]
+    ref = table.c[column]
+    conditions = [ref.is_not(None), ~exists().where(target.c[key] == ref)]
+    if problems.unreadable_keys[kind]:
+        conditions.append(ref.not_in(sorted(problems.unreadable_keys[kind])))
+    in_bundle = staging.table(REFERRED_TYPES[kind])
+    if in_bundle is not None:
+        conditions.append(~exists().where(in_bundle.c[key] == ref))
+    query = select(table.c.line, ref).where(*conditions).order_by(table.c.line)
+    for line, value in staging.connection.execute(query):
+        yield line, missing_reference(field_name, kind, value, where="the bundle or the registry")
+
+
+def _unknown_regions(staging: Staging) -> Iterator[tuple[int, str]]:
+    table = staging.table(rt.NOMINATION)
+    if table is None:
+        return
+    unknown = region_unknown(table.c.region, staging.table(rt.ORGANISATION))
+    query = select(table.c.line, table.c.region).where(unknown).order_by(table.c.line)
+    for line, region in staging.connection.execute(query):
+        yield line, unknown_region(region)
+
+
+def _duplicate_emails(staging: Staging) -> Iterator[tuple[int, str]]:
+    table = staging.table(rt.PERSON)
+    if table is None:
+        return
+    other = table.alias("other")
+    people = models.Person.__table__
+    within = (
+        select(table.c.line, table.c.email, func.min(other.c.line))
+        .join(other, and_(other.c.email == table.c.email, other.c.line < table.c.line))
+        .group_by(table.c.line, table.c.email)
+    )
+    for line, email, first_line in staging.connection.execute(within):
+        yield line, email_repeated(email, first_line)
+    in_registry = (
+        select(table.c.line, table.c.email, people.c.ref)
+        .select_from(table)
+        .join(people, email_held_by_another(table.c.email, table.c.ref, other))
+    )
+    for line, email, ref in staging.connection.execute(in_registry):
+        yield line, email_taken(email, ref, where="the registry")
+
+
+def _stage_rules(staging: Staging) -> Iterator[tuple[rt.RecordType, int, str]]:
+    checked = [record_type for record_type in (rt.TRAINING, rt.SUPERVISION) if staging.table(record_type) is not None]
+    if checked:
+        book = stage_book(staging.connection, bundle_stages=staging.table(rt.STAGE))
+    for record_type in checked:
+        for row in staging.connection.execute(select(staging.table(record_type))).mappings():
+            for message in registry_errors(record_type, row, book):
+                yield record_type, row["line"], message
+    training = staging.table(rt.TRAINING)
+    if training is not None:
+        edges = registry_lineage(staging.connection)
+        query = select(training.c.line, training.c.programme, training.c.trainer, training.c.trainee)
+        for line, code, trainer, trainee in staging.connection.execute(query):
+            edges[code][(trainer, trainee)] = max(line, edges[code].get((trainer, trainee), 0))
+        for line, message in lineage_cycles(edges):
+            yield rt.TRAINING, line, message
