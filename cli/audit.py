@@ -6,7 +6,7 @@ import click
 
 from .context import State, pass_state
 from .options import reading
-from .output import output_options, render
+from .output import Output, columns, output_options, render
 
 
 @click.group()
@@ -37,4 +37,4 @@ def audit_list(state: State, person, record_type, date_from, date_to, fmt: str) 
     rows = reading(
         state, lambda s: audit_trail.entries(s, person=person, record_type=record_type, since=since, until=until)
     )
-    render(rows, fmt, ["at", "actor", "action", "record_type", "record", "person"])
+    render(rows, fmt, Output(columns("at", "actor", "action", "record_type", "record", "person")))

@@ -8,7 +8,7 @@ import click
 
 from .context import State, pass_state
 from .options import reading, writing
-from .output import output_options, render
+from .output import Output, columns, output_options, render
 
 
 @click.command("import")
@@ -48,13 +48,12 @@ def import_(state: State, directory: str, dry_run: bool, fmt: str) -> None:
         raise
     if progress:
         progress.done()
-    render(result.as_rows(), fmt, ["file", "added", "updated", "unchanged"])
-    if fmt == "table":
-        total = sum(c.added + c.updated for c in result.counts.values())
-        if dry_run:
-            click.echo(f"Dry run: {total} records would be added or updated; nothing was written.")
-        else:
-            click.echo(f"Imported {directory}: {total} records added or updated.")
+    total = sum(c.added + c.updated for c in result.counts.values())
+    if dry_run:
+        after = f"Dry run: {total} records would be added or updated; nothing was written."
+    else:
+        after = f"Imported {directory}: {total} records added or updated."
+    render(result.as_rows(), fmt, Output(columns("file", "added", "updated", "unchanged"), after=lambda _: after))
 
 
 @click.command("export")

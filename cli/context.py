@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import getpass
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 import click
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
 
 
 class State:
@@ -29,10 +25,19 @@ class State:
         return actor or _os_user()
 
     @cached_property
-    def engine(self) -> Engine:
+    def engine(self):
+        """The database, refused unless its schema is at the newest migration."""
+        return self._open(check_schema=True)
+
+    @cached_property
+    def engine_at_any_revision(self):
+        """The database whatever its schema revision: for `init`, `db info` and `db check`."""
+        return self._open(check_schema=False)
+
+    def _open(self, *, check_schema: bool):
         from mbp_registry.registry.session import open_engine
 
-        engine = open_engine(self.db)
+        engine = open_engine(self.db, check_schema=check_schema)
         # Close its connections when the command ends, also when the CLI is called in
         # process many times (cli.main(..., standalone_mode=False), CliRunner).
         ctx = click.get_current_context(silent=True)

@@ -6,7 +6,7 @@ import click
 
 from .context import State, pass_state
 from .options import as_of_option, parse_as_of, reading
-from .output import json_text, output_options
+from .output import Output, output_options, render
 
 
 @click.group()
@@ -31,15 +31,21 @@ def show(state: State, ref: str, as_of, fmt) -> None:
     from mbp_registry.registry.lineage import person_lineage
 
     data = reading(state, lambda s: person_lineage(s, ref, as_of=parse_as_of(as_of)))
-    if fmt == "json":
-        click.echo(json_text(data))
-        return
+    render(data, fmt, Output(text=lineage_text))
+
+
+def lineage_text(data: dict) -> str:
+    """A person's lineage as an indented tree: who trained them, then whom they trained."""
     generations = ", ".join(f"{code} generation {g}" for code, g in data["generation"].items())
-    click.echo(f"{data['person']} {data['name']}" + (f" ({generations})" if generations else ""))
-    click.echo("Trained by:")
-    click.echo("\n".join(_tree(data["trained_by"], "trained_by")) or "  nobody in the registry")
-    click.echo("Trained:")
-    click.echo("\n".join(_tree(data["trained"], "trained")) or "  nobody yet")
+    return "\n".join(
+        [
+            f"{data['person']} {data['name']}" + (f" ({generations})" if generations else ""),
+            "Trained by:",
+            "\n".join(_tree(data["trained_by"], "trained_by")) or "  nobody in the registry",
+            "Trained:",
+            "\n".join(_tree(data["trained"], "trained")) or "  nobody yet",
+        ]
+    )
 
 
 def _tree(items: list[dict], branch: str, depth: int = 1) -> list[str]:

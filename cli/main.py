@@ -4,28 +4,30 @@ from __future__ import annotations
 
 import click
 
+from mbp_registry.registry.db import ENV_VAR as DATABASE_ENV_VAR
 from mbp_registry.registry.errors import RegistryError
 from mbp_registry.registry.redact import mask_password
 
 from .context import State
 
-# Command groups are loaded only when used, so that `--help` stays fast.
+# Each command group lives in the module of its name (cli/<group>.py), loaded only
+# when used, so that `--help` stays fast: name -> (module, attribute).
 SUBCOMMANDS = {
-    "init": ("mbp_registry.cli.database", "init"),
-    "db": ("mbp_registry.cli.database", "db"),
-    "config": ("mbp_registry.cli.database", "config"),
+    "init": ("mbp_registry.cli.db", "init"),
+    "db": ("mbp_registry.cli.db", "db"),
+    "config": ("mbp_registry.cli.config", "config"),
     "demo": ("mbp_registry.cli.demo", "demo"),
-    "org": ("mbp_registry.cli.organisations", "org"),
-    "programme": ("mbp_registry.cli.organisations", "programme"),
-    "person": ("mbp_registry.cli.people", "person"),
-    "stage": ("mbp_registry.cli.pathway", "stage"),
-    "training": ("mbp_registry.cli.pathway", "training"),
+    "org": ("mbp_registry.cli.org", "org"),
+    "programme": ("mbp_registry.cli.programme", "programme"),
+    "person": ("mbp_registry.cli.person", "person"),
+    "stage": ("mbp_registry.cli.stage", "stage"),
+    "training": ("mbp_registry.cli.training", "training"),
     "supervision": ("mbp_registry.cli.supervision", "supervision"),
-    "cpd": ("mbp_registry.cli.compliance", "cpd"),
-    "listing": ("mbp_registry.cli.compliance", "listing"),
-    "policy": ("mbp_registry.cli.compliance", "policy"),
-    "retreat": ("mbp_registry.cli.activities", "retreat"),
-    "course": ("mbp_registry.cli.courses", "course"),
+    "cpd": ("mbp_registry.cli.cpd", "cpd"),
+    "listing": ("mbp_registry.cli.listing", "listing"),
+    "policy": ("mbp_registry.cli.policy", "policy"),
+    "retreat": ("mbp_registry.cli.retreat", "retreat"),
+    "course": ("mbp_registry.cli.course", "course"),
     "audit": ("mbp_registry.cli.audit", "audit"),
     "succession": ("mbp_registry.cli.succession", "succession"),
     "lineage": ("mbp_registry.cli.lineage", "lineage"),
@@ -69,7 +71,7 @@ class RegistryGroup(click.Group):
 @click.group(cls=RegistryGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
-    envvar="MBP_REGISTRY_DB",
+    envvar=DATABASE_ENV_VAR,
     show_envvar=True,
     metavar="URL",
     help="Database: a SQLAlchemy URL (sqlite:///..., postgresql+psycopg://...) or a "

@@ -1,4 +1,5 @@
-"""Options shared by many commands: list filters and reading/writing the database."""
+"""What many commands share: list filters, the policy and date options, transactions,
+and the commands that add a record or list records of one type."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from typing import Callable, TypeVar
 
 import click
 
-from .context import State
+from mbp_registry.registry.policy import ENV_VAR as POLICY_ENV_VAR
+from mbp_registry.registry.vocab import SESSION_KINDS
+
+from .context import State, pass_state
+from .output import Output, columns, output_options, render
 
 T = TypeVar("T")
 
@@ -20,7 +25,7 @@ FILTERS = {
     "stage": click.option("--stage", metavar="STAGE", help="Only this stage (for people: their highest stage now)."),
     "date_from": click.option("--from", "date_from", metavar="DATE", help="Only records dated on or after DATE."),
     "date_to": click.option("--to", "date_to", metavar="DATE", help="Only records dated on or before DATE."),
-    "kind": click.option("--kind", type=click.Choice(["individual", "group", "peer"]), help="Only this kind of session."),
+    "kind": click.option("--kind", type=click.Choice(SESSION_KINDS), help="Only this kind of session."),
     "category": click.option("--category", metavar="CATEGORY", help="Only this CPD category."),
     "current": click.option("--current", is_flag=True, help="Only links current today."),
 }
@@ -58,22 +63,50 @@ def writing(state: State, work: Callable[..., T]) -> T:
         return work(session)
 
 
-def columns_of(record_type_name: str, *, without: tuple[str, ...] = ()) -> list[str]:
+def record_type(name: str):
+    """The record type called `name`, e.g. "supervision link"."""
     from mbp_registry.registry import recordtypes
 
-    record_type = {r.name: r for r in recordtypes.ALL}[record_type_name]
-    return [c for c in record_type.columns if c not in without]
+    return {r.name: r for r in recordtypes.ALL}[name]
+
+
+def columns_of(record_type_name: str, *, without: tuple[str, ...] = ()) -> list[str]:
+    return [c for c in record_type(record_type_name).columns if c not in without]
+
+
+def add(state: State, record_type_name: str, raw: dict) -> dict:
+    """Add one record (checked and audited by the library); returns its stored values."""
+    from mbp_registry.registry.records import add_record
+
+    return writing(state, lambda s: add_record(s, record_type(record_type_name), raw, actor=state.actor))
+
+
+def update(state: State, record_type_name: str, key: str, changes: dict) -> dict:
+    """Change the given fields of one record (checked and audited); returns its stored values."""
+    from mbp_registry.registry.records import update_record
+
+    return writing(state, lambda s: update_record(s, record_type(record_type_name), key, changes, actor=state.actor))
 
 
 def list_records(state: State, record_type_name: str, filters, fmt: str) -> None:
     """Print the records of one type that meet the filters, in the chosen format."""
-    from mbp_registry.registry import recordtypes, views
+    from mbp_registry.registry import views
 
-    from .output import render
+    rows = reading(state, lambda s: views.list_records(s, record_type(record_type_name), filters))
+    render(rows, fmt, Output(columns(*columns_of(record_type_name))))
 
-    record_type = {r.name: r for r in recordtypes.ALL}[record_type_name]
-    rows = reading(state, lambda s: views.list_records(s, record_type, filters))
-    render(rows, fmt, columns_of(record_type_name))
+
+def list_command(group: click.Group, record_type_name: str, filters: tuple[str, ...], help: str, name: str = "list"):
+    """Add to `group` the command that lists records of one type, with these filters."""
+
+    @group.command(name, help=help)
+    @filter_options(*filters)
+    @output_options()
+    @pass_state
+    def command(state: State, filters, fmt: str) -> None:
+        list_records(state, record_type_name, filters, fmt)
+
+    return command
 
 
 def as_of_option(func):
@@ -85,7 +118,7 @@ def policy_option(func):
         "--policy",
         "policy_file",
         metavar="FILE",
-        envvar="MBP_REGISTRY_POLICY",
+        envvar=POLICY_ENV_VAR,
         show_envvar=True,
         help="A TOML policy file. Default: the built-in policy (see `policy show`).",
     )(func)

@@ -1,4 +1,11 @@
-"""One `--format` option and one renderer for every list and report."""
+"""One `--format` option and one renderer for every list, record and report.
+
+A command describes its output once, as an `Output`: the columns of its table and CSV
+(each `Column` says its header, what its table cell shows, and which formats carry it),
+where the rows are in the result, and any words around the table. `render(result, fmt,
+output)` prints it: JSON is always the whole result, CSV the rows' plain values, and the
+table the columns as people read them (or the report's own text).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,8 @@ import datetime as dt
 import decimal
 import io
 import json
-from typing import Any, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
 
 import click
 
@@ -28,6 +36,81 @@ def output_options(formats: Sequence[str] = FORMATS):
         )(func)
 
     return decorator
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: `key` in the rows (and the CSV header), its table `header`, what its
+    table cell `shows` of the row (default: the value at `key`), and the formats it is in."""
+
+    key: str
+    header: str | None = None
+    shows: Callable[[dict], Any] | None = None
+    formats: tuple[str, ...] = ("table", "csv")
+
+    def cell(self, row: dict) -> Any:
+        return row.get(self.key) if self.shows is None else self.shows(row)
+
+
+def columns(*keys: str) -> tuple[Column, ...]:
+    """Plain columns, headed by their keys."""
+    return tuple(Column(key) for key in keys)
+
+
+def yes_no(key: str, no: str = "NO") -> Callable[[dict], str]:
+    """A table cell showing a flag as "yes" or `no`."""
+    return lambda row: "yes" if row[key] else no
+
+
+@dataclass(frozen=True)
+class Output:
+    """How a command's result is shown in each format."""
+
+    columns: Sequence[Column] = ()
+    rows: Callable[[Any], list[dict]] = lambda result: result  # where the rows are in the result
+    before: Callable[[Any], str] | None = None  # a line above the table
+    after: Callable[[Any], str] | None = None  # a line below the table
+    text: Callable[[Any], str] | None = None  # the table format, when it is a report of its own
+
+
+def render(result: Any, fmt: str, output: Output) -> None:
+    """Print `result` as JSON, CSV or a table, as `output` describes it."""
+    if fmt == "json":
+        click.echo(json_text(result))
+    elif fmt == "csv":
+        chosen = [column.key for column in output.columns if "csv" in column.formats]
+        click.echo(csv_text(output.rows(result), chosen))
+    elif output.text is not None:
+        click.echo(output.text(result))
+    else:
+        for part in (output.before, _table_of(output), output.after):
+            if part is not None:
+                click.echo(part(result))
+
+
+def _table_of(output: Output) -> Callable[[Any], str]:
+    chosen = [column for column in output.columns if "table" in column.formats]
+    return lambda result: table_text(
+        [{column.key: column.cell(row) for column in chosen} for row in output.rows(result)],
+        [column.key for column in chosen],
+        [column.header or column.key for column in chosen],
+    )
+
+
+def record_text(sections: dict[str, Sequence[str] | Callable[[Any], str]]) -> Callable[[dict], str]:
+    """The table format of one record: its own fields, then each related list in `sections`
+    as a table of the columns named (or as the text a function makes of it)."""
+
+    def text(data: dict) -> str:
+        width = max(len(name) for name in data if name not in sections)
+        lines = [f"{name.replace('_', ' '):<{width}}  {_cell(value)}" for name, value in data.items() if name not in sections]
+        for name, shown in sections.items():
+            title = "CPD" if name == "cpd" else name.replace("_", " ").capitalize()
+            body = shown(data[name]) if callable(shown) else table_text(data[name], shown)
+            lines += [f"\n{title}:", body]
+        return "\n".join(lines)
+
+    return text
 
 
 def _json_default(value: Any) -> Any:
@@ -83,50 +166,21 @@ def _csv_cell(value: Any) -> str:
     return neutralise_formula(value) if isinstance(value, str) else _cell(value)
 
 
-def table_text(rows: Iterable[dict], columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
+def table_text(rows: Iterable[dict], keys: Sequence[str], headers: Sequence[str] | None = None) -> str:
+    """Rows as a plain-text table of the columns `keys`, or "(none)"."""
     from tabulate import tabulate
 
-    body = [[_cell(row.get(column)) for column in columns] for row in rows]
+    body = [[_cell(row.get(key)) for key in keys] for row in rows]
     if not body:
         return "(none)"
-    return tabulate(body, headers=list(headers or columns), tablefmt="simple", disable_numparse=True)
+    return tabulate(body, headers=list(headers or keys), tablefmt="simple", disable_numparse=True)
 
 
-def csv_text(rows: Iterable[dict], columns: Sequence[str]) -> str:
+def csv_text(rows: Iterable[dict], keys: Sequence[str]) -> str:
+    """Rows as CSV of the columns `keys`, spreadsheet formulas neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow(keys)
     for row in rows:
-        writer.writerow([_csv_cell(row.get(column)) for column in columns])
+        writer.writerow([_csv_cell(row.get(key)) for key in keys])
     return buffer.getvalue().rstrip("\n")
-
-
-def render(
-    rows: list[dict],
-    fmt: str,
-    columns: Sequence[str],
-    headers: Sequence[str] | None = None,
-    json_data: Any = None,
-) -> None:
-    """Print `rows` as a table, CSV, or JSON (`json_data` when the JSON has more shape)."""
-    if fmt == "json":
-        click.echo(json_text(rows if json_data is None else json_data))
-    elif fmt == "csv":
-        click.echo(csv_text(rows, columns))
-    else:
-        click.echo(table_text(rows, columns, headers))
-
-
-def render_record(data: dict, fmt: str, sections: dict[str, Sequence[str]]) -> None:
-    """Print one record: its own fields, then a table for each related list in `sections`."""
-    if fmt == "json":
-        click.echo(json_text(data))
-        return
-    width = max(len(name) for name in data if name not in sections)
-    for name, value in data.items():
-        if name not in sections:
-            click.echo(f"{name.replace('_', ' '):<{width}}  {_cell(value)}")
-    for name, columns in sections.items():
-        title = "CPD" if name == "cpd" else name.replace("_", " ").capitalize()
-        click.echo(f"\n{title}:")
-        click.echo(table_text(data[name], columns))

@@ -44,10 +44,13 @@ def annual(state: State, year, out, fmt, policy_file) -> None:
     in any browser and prints to PDF."""
     import datetime as dt
 
+    from mbp_registry.registry.annual import annual_report
     from mbp_registry.registry.policy import load_policy
 
     year = year or dt.date.today().year
-    path = write_annual_report(state, year=year, policy=load_policy(policy_file), out=out, fmt=fmt)
+    policy = load_policy(policy_file)
+    data = reading(state, lambda s: annual_report(s, year, policy))
+    path = save_annual_report(data, out or default_name(year, fmt), fmt)
     click.echo(f"Wrote the annual report for {year} to {path}.")
 
 
@@ -57,11 +60,9 @@ def default_name(year: int, fmt: str) -> str:
     return f"annual-report-{year}{SUFFIX[fmt]}"
 
 
-def write_annual_report(state: State, *, year: int, policy, out: str | Path | None = None, fmt: str = "html") -> Path:
-    """Read the year's figures in one transaction, render them, write the file owner-only."""
-    from mbp_registry.registry.annual import annual_report
+def save_annual_report(data: dict, out: str | Path, fmt: str) -> Path:
+    """Render the year's figures and write them to `out`, owner-only."""
     from mbp_registry.registry.files import write_private
     from mbp_registry.registry.render.annual import render
 
-    data = reading(state, lambda s: annual_report(s, year, policy))
-    return write_private(out or default_name(year, fmt), render(data, fmt))
+    return write_private(out, render(data, fmt))

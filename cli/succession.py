@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from .context import State, pass_state
-from .options import as_of_option, parse_as_of, policy_option, reading, writing
-from .output import json_text, output_options, render
+from mbp_registry.registry.vocab import READINESS
 
-READINESS = click.Choice(["ready_now", "1_2_years", "3_plus_years"])
+from .context import State, pass_state
+from .options import add, as_of_option, parse_as_of, policy_option, reading, writing
+from .output import Output, columns, output_options, render
 
 
 @click.group()
@@ -38,24 +38,20 @@ def _cap(policy_file) -> int:
 def report(state: State, as_of, policy_file, fmt) -> None:
     """Single points of failure, trainer generations, missing generations, trainers with
     no successor, people leaving within 18 months, and key posts without a successor."""
+    from mbp_registry.registry.render.words import succession_report_text
     from mbp_registry.registry.succession import succession_report
 
     day = parse_as_of(as_of)
     cap = _cap(policy_file)
     data = reading(state, lambda s: succession_report(s, as_of=day, max_supervisees=cap))
-    if fmt == "json":
-        click.echo(json_text(data))
-    else:
-        from mbp_registry.registry.render.words import succession_report_text
-
-        names = reading(state, _names)
-        click.echo(succession_report_text(data, names))
+    render(data, fmt, Output(text=lambda found: _with_names(state, succession_report_text, found)))
 
 
-def _names(session) -> dict[str, str]:
+def _with_names(state: State, text, data: dict) -> str:
+    """`text` of the data, people shown with their names (read only for the text)."""
     from mbp_registry.registry.views import names
 
-    return names(session)
+    return text(data, reading(state, names))
 
 
 @succession.command("what-if")
@@ -66,17 +62,13 @@ def _names(session) -> dict[str, str]:
 @pass_state
 def what_if_command(state: State, without, as_of, policy_file, fmt) -> None:
     """The report as if these people left today: the risks that would be new."""
+    from mbp_registry.registry.render.words import what_if_text
     from mbp_registry.registry.succession import what_if
 
     day = parse_as_of(as_of)
     cap = _cap(policy_file)
     data = reading(state, lambda s: what_if(s, without=list(without), as_of=day, max_supervisees=cap))
-    if fmt == "json":
-        click.echo(json_text(data))
-    else:
-        from mbp_registry.registry.render.words import what_if_text
-
-        click.echo(what_if_text(data, reading(state, _names)))
+    render(data, fmt, Output(text=lambda found: _with_names(state, what_if_text, found)))
 
 
 def _post(value: str) -> dict:
@@ -89,7 +81,7 @@ def _post(value: str) -> dict:
 @succession.command("nominate")
 @click.option("--post", required=True, metavar="ROLE/PROGRAMME/REGION", help="e.g. trainer/MBCT/North.")
 @click.option("--candidate", required=True, metavar="REF")
-@click.option("--readiness", required=True, type=READINESS)
+@click.option("--readiness", required=True, type=click.Choice(READINESS))
 @click.option("--emergency", is_flag=True, help="The emergency successor for the post.")
 @click.option("--on", "on", metavar="DATE", help="Date of the nomination. Default: today.")
 @pass_state
@@ -97,8 +89,7 @@ def nominate(state: State, post, candidate, readiness, emergency, on) -> None:
     """Nominate a successor for a key post."""
     import datetime as dt
 
-    from mbp_registry.registry import recordtypes as rt
-    from mbp_registry.registry.records import add_record
+    from mbp_registry.registry.render.words import READINESS_WORDS
 
     raw = {
         **_post(post),
@@ -107,9 +98,7 @@ def nominate(state: State, post, candidate, readiness, emergency, on) -> None:
         "emergency": emergency,
         "nominated_on": on or dt.date.today().isoformat(),
     }
-    from mbp_registry.registry.render.words import READINESS_WORDS
-
-    writing(state, lambda s: add_record(s, rt.NOMINATION, raw, actor=state.actor))
+    add(state, "nomination", raw)
     click.echo(f"Nominated {candidate} for {post} ({READINESS_WORDS[readiness]}{', emergency' if emergency else ''}).")
 
 
@@ -132,10 +121,7 @@ def withdraw(state: State, post, candidate) -> None:
 @pass_state
 def nominations(state: State, programme, region, fmt) -> None:
     """List successor nominations by post."""
-    from mbp_registry.registry import recordtypes as rt
     from mbp_registry.registry import views
 
-    rows = reading(state, lambda s: views.list_records(s, rt.NOMINATION, views.Filters(programme=programme)))
-    if region:
-        rows = [row for row in rows if row["region"] == region]
-    render(rows, fmt, ["role", "programme", "region", "person", "readiness", "emergency", "nominated_on"])
+    rows = reading(state, lambda s: views.nominations(s, programme=programme, region=region))
+    render(rows, fmt, Output(columns("role", "programme", "region", "person", "readiness", "emergency", "nominated_on")))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import click
 
+from mbp_registry.registry.vocab import SESSION_KINDS, SESSION_MODES
+
 from .context import State, pass_state
-from .options import columns_of, filter_options, list_records, reading, writing
-from .output import output_options, render
+from .options import add, columns_of, filter_options, list_command, reading, writing
+from .output import Output, columns, output_options, render
 
 
 @click.group()
@@ -27,34 +29,20 @@ def supervision() -> None:
 @click.option("--supervisee", "supervisees", required=True, multiple=True, metavar="REF", help="Repeat for a group session.")
 @click.option("--date", "held_on", required=True, metavar="DATE", help="When it was held (not in the future).")
 @click.option("--minutes", required=True, metavar="N", help="Length, 1 to 600 minutes.")
-@click.option("--kind", required=True, type=click.Choice(["individual", "group", "peer"]))
-@click.option("--mode", type=click.Choice(["in_person", "video", "phone"]))
+@click.option("--kind", required=True, type=click.Choice(SESSION_KINDS))
+@click.option("--mode", type=click.Choice(SESSION_MODES))
 @click.option("--programme", metavar="CODE")
 @click.option("--notes", metavar="TEXT", help="Confidential notes: never shown by lists unless asked for.")
 @pass_state
-def log(state: State, supervisor, supervisees, held_on, minutes, kind, mode, programme, notes) -> None:
+def log(state: State, supervisees, **given) -> None:
     """Record one supervision session (one row per supervisee)."""
     from mbp_registry.registry.records import log_session
 
-    rows = writing(
-        state,
-        lambda s: log_session(
-            s,
-            supervisor=supervisor,
-            supervisees=list(supervisees),
-            held_on=held_on,
-            minutes=minutes,
-            kind=kind,
-            mode=mode,
-            programme=programme,
-            notes=notes,
-            actor=state.actor,
-        ),
-    )
+    rows = writing(state, lambda s: log_session(s, supervisees=list(supervisees), actor=state.actor, **given))
     first = rows[0]
     click.echo(
-        f"Logged a {first['minutes']}-minute {kind} session on {first['held_on'].isoformat()}: "
-        f"{supervisor} with {', '.join(row['supervisee'] for row in rows)}."
+        f"Logged a {first['minutes']}-minute {given['kind']} session on {first['held_on'].isoformat()}: "
+        f"{given['supervisor']} with {', '.join(row['supervisee'] for row in rows)}."
     )
 
 
@@ -65,59 +53,57 @@ def log(state: State, supervisor, supervisees, held_on, minutes, kind, mode, pro
 @pass_state
 def sessions(state: State, filters, show_notes: bool, fmt: str) -> None:
     """List sessions held, newest first. Notes are hidden unless --show-notes is given."""
-    from mbp_registry.registry import recordtypes as rt
     from mbp_registry.registry import views
 
     if show_notes:
-        rows = writing(state, lambda s: views.sessions_with_notes(s, filters, actor=state.actor))
-        columns = columns_of("session")
+        rows = writing(state, lambda s: views.sessions(s, filters, notes_read_by=state.actor))
     else:
-        rows = reading(state, lambda s: views.list_records(s, rt.SESSION, filters))
-        columns = columns_of("session", without=("notes",))
-        for row in rows:
-            row.pop("notes", None)
-    render(rows, fmt, columns)
+        rows = reading(state, lambda s: views.sessions(s, filters))
+    render(rows, fmt, Output(columns(*columns_of("session", without=() if show_notes else ("notes",)))))
+
+
+def link_options(func):
+    """The options that name a supervision link: its supervisor, supervisee and programme."""
+    for option in reversed(
+        [
+            click.option("--supervisor", required=True, metavar="REF"),
+            click.option("--supervisee", required=True, metavar="REF"),
+            click.option("--programme", required=True, metavar="CODE"),
+        ]
+    ):
+        func = option(func)
+    return func
 
 
 @supervision.command("link")
-@click.option("--supervisor", required=True, metavar="REF")
-@click.option("--supervisee", required=True, metavar="REF")
-@click.option("--programme", required=True, metavar="CODE")
+@link_options
 @click.option("--from", "started_on", required=True, metavar="DATE", help="When the supervision starts.")
 @pass_state
-def link(state: State, supervisor, supervisee, programme, started_on) -> None:
+def link(state: State, **raw) -> None:
     """Start a supervision link: SUPERVISOR supervises SUPERVISEE in a programme."""
-    from mbp_registry.registry import recordtypes as rt
-    from mbp_registry.registry.records import add_record
-
-    raw = {"supervisor": supervisor, "supervisee": supervisee, "programme": programme, "started_on": started_on}
-    values = writing(state, lambda s: add_record(s, rt.SUPERVISION, raw, actor=state.actor))
-    click.echo(f"{supervisor} supervises {supervisee} in {programme} from {values['started_on'].isoformat()}.")
+    values = add(state, "supervision link", raw)
+    click.echo(f"{raw['supervisor']} supervises {raw['supervisee']} in {raw['programme']} from {values['started_on'].isoformat()}.")
 
 
 @supervision.command("end")
-@click.option("--supervisor", required=True, metavar="REF")
-@click.option("--supervisee", required=True, metavar="REF")
-@click.option("--programme", required=True, metavar="CODE")
+@link_options
 @click.option("--on", "on", required=True, metavar="DATE", help="The day the link ends: from that day on it is no longer current.")
 @pass_state
-def end(state: State, supervisor, supervisee, programme, on) -> None:
+def end(state: State, **given) -> None:
     """End the current supervision link between two people (the history is kept)."""
     from mbp_registry.registry.records import end_supervision
 
-    values = writing(
-        state,
-        lambda s: end_supervision(
-            s, supervisor=supervisor, supervisee=supervisee, programme=programme, on=on, actor=state.actor
-        ),
+    values = writing(state, lambda s: end_supervision(s, actor=state.actor, **given))
+    click.echo(
+        f"{given['supervisor']} no longer supervises {given['supervisee']} in {given['programme']} "
+        f"from {values['ended_on'].isoformat()}."
     )
-    click.echo(f"{supervisor} no longer supervises {supervisee} in {programme} from {values['ended_on'].isoformat()}.")
 
 
-@supervision.command("links")
-@filter_options("person", "organisation", "region", "programme", "current")
-@output_options()
-@pass_state
-def links(state: State, filters, fmt: str) -> None:
-    """List supervision links, newest first; --current for those in force today."""
-    list_records(state, "supervision link", filters, fmt)
+list_command(
+    supervision,
+    "supervision link",
+    ("person", "organisation", "region", "programme", "current"),
+    "List supervision links, newest first; --current for those in force today.",
+    name="links",
+)

@@ -1,7 +1,9 @@
 """Where the database is and how to connect to it.
 
 A `--db` value is a SQLAlchemy URL or a plain file path (a SQLite file). Without
-one, the registry keeps a SQLite file in the user's data folder.
+one, the registry keeps a SQLite file in the user's data folder. SQLAlchemy is
+imported only when a database is used, so that the command line can read ENV_VAR
+and still answer `--help` quickly.
 """
 
 from __future__ import annotations
@@ -9,18 +11,32 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from .errors import DatabaseUnavailable
+from .files import touch_private
 from .redact import mask_password
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import URL
 
 ENV_VAR = "MBP_REGISTRY_DB"
 APP_NAME = "mbp-registry"
 DEFAULT_FILENAME = "registry.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def configuration(db: str | None) -> dict:
+    """The configuration in force: the database (never its password), the default
+    database file, and the policy file named by the environment."""
+    from .policy import ENV_VAR as POLICY_ENV_VAR
+
+    return {
+        "database": display_url(resolve_url(db)),
+        "default_database_file": default_database_path(),
+        "policy": os.environ.get(POLICY_ENV_VAR) or "built-in default",
+    }
 
 
 def default_database_path() -> Path:
@@ -31,6 +47,9 @@ def default_database_path() -> Path:
 
 def resolve_url(value: str | None) -> URL:
     """Turn a `--db` value (or None for the default) into a SQLAlchemy URL."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     if not value:
         return _sqlite_url(default_database_path())
     if re.search(r"[\ud800-\udfff]", value):  # bytes of the argument that were not UTF-8
@@ -68,6 +87,8 @@ def _hide_password(value: str) -> str:
 
 
 def _sqlite_url(path: Path) -> URL:
+    from sqlalchemy.engine import URL
+
     return URL.create("sqlite", database=str(path.expanduser().resolve()))
 
 
@@ -87,10 +108,13 @@ def sqlite_path(url: URL) -> Path | None:
 
 def create_registry_engine(url: URL) -> Engine:
     """An engine for the registry; SQLite files are created owner-only on first use."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import ArgumentError
+
     if is_sqlite(url):
         path = sqlite_path(url)
         if path is not None:
-            _create_private_file(path)
+            touch_private(path, what="database")
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
@@ -106,18 +130,9 @@ def create_registry_engine(url: URL) -> Engine:
         ) from None
 
 
-def _create_private_file(path: Path) -> None:
-    if path.exists():
-        return
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-    except OSError as exc:
-        raise DatabaseUnavailable(f"cannot create the database file {path}: {exc.strerror}") from None
-
-
 def _configure_sqlite(engine: Engine) -> None:
+    from sqlalchemy import event
+
     # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT and
     # transactional DDL; the SQLAlchemy docs' recipe hands it back to SQLAlchemy.
     @event.listens_for(engine, "connect")

@@ -19,9 +19,9 @@ FILE_MODE = 0o600
 FOLDER_MODE = 0o700
 
 
-def _refused(what: str, path: Path, exc: OSError) -> Invalid:
+def _refused(what: str, path: Path, exc: OSError, action: str = "write") -> Invalid:
     reason = exc.strerror or str(exc)
-    return Invalid(f"{what}: cannot write {str(path)!r}: {reason}")
+    return Invalid(f"{what}: cannot {action} {str(path)!r}: {reason}")
 
 
 def private_folder(path: str | Path, *, what: str = "out") -> Path:
@@ -40,7 +40,8 @@ def private_folder(path: str | Path, *, what: str = "out") -> Path:
 def private_file(
     path: str | Path, *, binary: bool = False, exclusive: bool = False, what: str = "out"
 ) -> Iterator[IO]:
-    """Open `path` for writing, owner-only. `exclusive` refuses a file already there."""
+    """Open `path` for writing, owner-only. `exclusive` creates a new file, refusing one
+    already there."""
     path = Path(path)
     flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
     try:
@@ -48,7 +49,7 @@ def private_file(
         os.fchmod(fd, FILE_MODE)
         handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
     except OSError as exc:
-        raise _refused(what, path, exc) from None
+        raise _refused(what, path, exc, "create" if exclusive else "write") from None
     try:
         with handle:
             yield handle
@@ -65,10 +66,15 @@ def write_private(path: str | Path, content: str | bytes, *, what: str = "out") 
 
 
 def touch_private(path: str | Path, *, what: str = "out") -> Path:
-    """Create an empty owner-only file (and its folder) if there is none yet."""
+    """Create an empty owner-only file (and its folder) if there is none yet; a file
+    already there, or made meanwhile by another process, is left as it is."""
     path = Path(path)
     if not path.exists():
         private_folder(path.parent, what=what)
-        with private_file(path, what=what):
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+        except FileExistsError:
             pass
+        except OSError as exc:
+            raise _refused(what, path, exc, "create") from None
     return path

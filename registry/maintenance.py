@@ -1,8 +1,7 @@
-"""Looking after the database: backups, integrity checks, PostgreSQL roles."""
+"""Looking after the database: its schema, backups, integrity checks, statistics."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +9,20 @@ from sqlalchemy import Engine, inspect, text
 
 from .db import display_url, is_sqlite, sqlite_path
 from .errors import Invalid
-from .schema import HEAD_REVISION, current_revision
+from .files import private_file
+from .schema import HEAD_REVISION, current_revision, upgrade
+
+
+def initialise(engine: Engine) -> dict:
+    """Create the schema, or upgrade it to the newest migration: the database (never its
+    password) and its revision before and after."""
+    before, after = upgrade(engine)
+    return {"database": display_url(engine.url), "before": before, "after": after}
+
+
+def describe(engine: Engine) -> dict:
+    """Which database this is (never its password), its schema revision and the newest."""
+    return {"database": display_url(engine.url), "revision": current_revision(engine), "newest": HEAD_REVISION}
 
 
 def backup(engine: Engine, destination: str | Path) -> Path:
@@ -24,11 +36,8 @@ def backup(engine: Engine, destination: str | Path) -> Path:
     destination = Path(destination)
     if destination.exists():
         raise Invalid(f"backup: {str(destination)!r} already exists; choose a new file")
-    try:
-        fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError as exc:
-        raise Invalid(f"backup: cannot create {str(destination)!r}: {exc.strerror}") from None
-    os.close(fd)
+    with private_file(destination, binary=True, exclusive=True, what="backup"):
+        pass  # created owner-only before SQLite writes to it
     with sqlite3.connect(source) as src, sqlite3.connect(destination) as dst:
         src.backup(dst)
     dst.close()

@@ -17,6 +17,7 @@ from . import audit, fields, models
 from . import recordtypes as rt
 from .rows import find_row, rows_where
 from .bundle.tables import TABLES
+from .queries import highest_stages, programme_id
 from .vocab import STAGE_RANK, STAGES, STATUSES
 
 DATE_FIELD = {
@@ -61,17 +62,37 @@ class Filters:
     as_of: dt.date | None = None
 
 
-def stage_rank_expression(column):
-    return case({stage: rank for stage, rank in STAGE_RANK.items()}, value=column)
-
-
 def list_records(session: Session, record_type: rt.RecordType, filters: Filters) -> list[dict]:
-    """The records of one type that meet the filters."""
+    """The records of one type that meet the filters (events newest first)."""
     table = TABLES[record_type.name]
-    as_of = filters.as_of or dt.date.today()
-    conditions = []
-    people = models.Person.__table__
     person_columns = [table.c["id" if name == "ref" else f"{name}_id"] for name in PERSON_FIELDS[record_type.name]]
+    conditions = _whose(record_type, table, person_columns, filters)
+    subject = person_columns[-1]
+    if filters.programme:
+        programme = programme_id(filters.programme)
+        if "programme_id" in table.c:
+            conditions.append(table.c.programme_id == programme)
+        else:
+            stages = models.Stage.__table__
+            conditions.append(subject.in_(select(stages.c.person_id).where(stages.c.programme_id == programme)))
+    if filters.stage:
+        stage = fields.choice("stage", filters.stage, STAGES)
+        if "stage" in table.c:
+            conditions.append(table.c.stage == stage)
+        else:
+            conditions.append(subject.in_(_people_at_stage(stage, filters.programme, filters.as_of or dt.date.today())))
+    conditions += _what_and_when(record_type, table, filters)
+    rows = list(rows_where(session, record_type, *conditions))
+    if record_type.name in NEWEST_FIRST:
+        rows.sort(key=lambda row: row[DATE_FIELD[record_type.name]], reverse=True)
+    return rows
+
+
+def _whose(record_type: rt.RecordType, table, person_columns: list, filters: Filters) -> list:
+    """Conditions on the people a record is about: the person, their organisation, region
+    and status. A nomination's region is the region of its post."""
+    people = models.Person.__table__
+    conditions = []
     if filters.person:
         person_id = select(people.c.id).where(people.c.ref == filters.person).scalar_subquery()
         person_match = [column == person_id for column in person_columns]
@@ -79,59 +100,43 @@ def list_records(session: Session, record_type: rt.RecordType, filters: Filters)
             co = models.CourseCoTeacher.__table__
             person_match.append(exists().where(co.c.course_id == table.c.id, co.c.person_id == person_id))
         conditions.append(or_(*person_match))
-    subject = person_columns[-1]
-    if filters.organisation or filters.region or filters.status:
+    region = filters.region
+    if region and "region" in table.c:
+        conditions.append(table.c.region == region)
+        region = None
+    if filters.organisation or region or filters.status:
         chosen = select(people.c.id).join(models.Organisation.__table__)
         if filters.organisation:
             chosen = chosen.where(models.Organisation.code == filters.organisation)
-        if filters.region:
-            chosen = chosen.where(models.Organisation.region == filters.region)
+        if region:
+            chosen = chosen.where(models.Organisation.region == region)
         if filters.status:
             chosen = chosen.where(people.c.status == fields.choice("status", filters.status, STATUSES))
-        conditions.append(subject.in_(chosen))
-    if filters.programme:
-        programme_id = select(models.Programme.id).where(models.Programme.code == filters.programme).scalar_subquery()
-        if "programme_id" in table.c:
-            conditions.append(table.c.programme_id == programme_id)
-        else:
-            stages = models.Stage.__table__
-            conditions.append(subject.in_(select(stages.c.person_id).where(stages.c.programme_id == programme_id)))
-    if filters.stage:
-        stage = fields.choice("stage", filters.stage, STAGES)
-        if "stage" in table.c:
-            conditions.append(table.c.stage == stage)
-        else:
-            conditions.append(subject.in_(_people_at_stage(stage, filters.programme, as_of)))
+        conditions.append(person_columns[-1].in_(chosen))
+    return conditions
+
+
+def _what_and_when(record_type: rt.RecordType, table, filters: Filters) -> list:
+    """Conditions on the record itself: its date, whether current, its kind and category."""
+    conditions = []
     date_column = table.c[DATE_FIELD[record_type.name]]
     if filters.date_from is not None:
         conditions.append(date_column >= fields.date("from", filters.date_from))
     if filters.date_to is not None:
         conditions.append(date_column <= fields.date("to", filters.date_to))
     if filters.current and "ended_on" in table.c:
+        as_of = filters.as_of or dt.date.today()
         conditions.append(and_(table.c.started_on <= as_of, or_(table.c.ended_on.is_(None), table.c.ended_on > as_of)))
     if filters.kind and "kind" in table.c:
         conditions.append(table.c.kind == filters.kind)
     if filters.category and "category" in table.c:
         conditions.append(table.c.category == filters.category)
-    rows = list(rows_where(session, record_type, *conditions))
-    if record_type.name in NEWEST_FIRST:
-        rows.sort(key=lambda row: row[DATE_FIELD[record_type.name]], reverse=True)
-    return rows
+    return conditions
 
 
 def _people_at_stage(stage: str, programme: str | None, as_of: dt.date):
-    """Ids of people whose highest stage (in a programme, or in any) on `as_of` is `stage`."""
-    stages = models.Stage.__table__
-    highest = (
-        select(stages.c.person_id, stages.c.programme_id, func.max(stage_rank_expression(stages.c.stage)).label("rank"))
-        .where(stages.c.attained_on <= as_of)
-        .group_by(stages.c.person_id, stages.c.programme_id)
-    )
-    if programme:
-        highest = highest.where(
-            stages.c.programme_id == select(models.Programme.id).where(models.Programme.code == programme).scalar_subquery()
-        )
-    highest = highest.subquery()
+    """Ids of people whose highest stage in a programme (the one given, or any) on `as_of` is `stage`."""
+    highest = highest_stages(as_of, programme=programme)
     return select(highest.c.person_id).where(highest.c.rank == STAGE_RANK[stage])
 
 
@@ -156,14 +161,11 @@ def people(session: Session, filters: Filters) -> list[dict]:
 
 def current_stages(session: Session, refs: list[str], as_of: dt.date) -> dict[str, list[str]]:
     """For each person, "PROGRAMME stage" of their highest stage in each programme on `as_of`."""
-    stages = models.Stage.__table__
-    rank = func.max(stage_rank_expression(stages.c.stage))
+    highest = highest_stages(as_of)
     query = (
-        select(models.Person.ref, models.Programme.code, rank)
-        .join(models.Person, models.Person.id == stages.c.person_id)
-        .join(models.Programme, models.Programme.id == stages.c.programme_id)
-        .where(stages.c.attained_on <= as_of)
-        .group_by(models.Person.ref, models.Programme.code)
+        select(models.Person.ref, models.Programme.code, highest.c.rank)
+        .join(models.Person, models.Person.id == highest.c.person_id)
+        .join(models.Programme, models.Programme.id == highest.c.programme_id)
         .order_by(models.Person.ref, models.Programme.code)
     )
     if len(refs) < 500:
@@ -175,6 +177,7 @@ def current_stages(session: Session, refs: list[str], as_of: dt.date) -> dict[st
 
 
 def organisations(session: Session, region: str | None = None) -> list[dict]:
+    """Organisations (of one region, if given) with their number of people and of active people."""
     org, person = models.Organisation, models.Person
     active = func.sum(case((person.status == "active", 1), else_=0))
     query = (
@@ -192,6 +195,7 @@ def organisations(session: Session, region: str | None = None) -> list[dict]:
 
 
 def programmes(session: Session) -> list[dict]:
+    """Programmes with the number of people holding a stage in each."""
     programme, stage = models.Programme, models.Stage
     query = (
         select(programme.code, programme.name, func.count(func.distinct(stage.person_id)))
@@ -200,6 +204,11 @@ def programmes(session: Session) -> list[dict]:
         .order_by(programme.code)
     )
     return [{"code": code, "name": name, "people": count} for code, name, count in session.execute(query)]
+
+
+def show_organisation(session: Session, code: str) -> dict:
+    """An organisation and its people."""
+    return {**find_row(session, rt.ORGANISATION, code), "people": people(session, Filters(organisation=code))}
 
 
 def show_person(
@@ -221,9 +230,7 @@ def show_person(
         return list_records(session, record_type, Filters(person=ref, as_of=as_of, **kwargs))
 
     links = mine(rt.SUPERVISION, current=True)
-    sessions = [row for row in mine(rt.SESSION) if row["supervisee"] == ref][:recent]
-    for row in sessions:
-        row.pop("notes", None)
+    received = [row for row in sessions(session, Filters(person=ref, as_of=as_of)) if row["supervisee"] == ref]
     return {
         **person,
         "region": region,
@@ -231,7 +238,7 @@ def show_person(
         "current_stages": current_stages(session, [ref], as_of).get(ref, []),
         "supervisors": [row for row in links if row["supervisee"] == ref],
         "supervisees": [row for row in links if row["supervisor"] == ref],
-        "recent_sessions": sessions,
+        "recent_sessions": received[:recent],
         "cpd": mine(rt.CPD, date_from=year_ago + dt.timedelta(days=1)),
         "retreats": mine(rt.RETREAT, date_from=year_ago + dt.timedelta(days=1)),
         "courses": mine(rt.COURSE)[:recent],
@@ -241,13 +248,18 @@ def show_person(
     }
 
 
-def sessions_with_notes(session: Session, filters: Filters, *, actor: str) -> list[dict]:
-    """Sessions including their confidential notes; the reading is audited."""
+def sessions(session: Session, filters: Filters, *, notes_read_by: str | None = None) -> list[dict]:
+    """Sessions held that meet the filters, newest first. Their confidential notes are left
+    out unless `notes_read_by` names who reads them; that reading is audited."""
     rows = list_records(session, rt.SESSION, filters)
+    if notes_read_by is None:
+        for row in rows:
+            row.pop("notes", None)
+        return rows
     shown = {name: value for name, value in vars(filters).items() if value not in (None, False)}
     audit.record(
         session,
-        actor=actor,
+        actor=notes_read_by,
         action="read_notes",
         record_type="session",
         record_key="; ".join(f"{k}={v}" for k, v in shown.items()) or "all",
@@ -255,6 +267,11 @@ def sessions_with_notes(session: Session, filters: Filters, *, actor: str) -> li
         details=f'{{"sessions": {len(rows)}}}',
     )
     return rows
+
+
+def nominations(session: Session, *, programme: str | None = None, region: str | None = None) -> list[dict]:
+    """Successor nominations by post, for one programme or region if given."""
+    return list_records(session, rt.NOMINATION, Filters(programme=programme, region=region))
 
 
 def names(session: Session) -> dict[str, str]:

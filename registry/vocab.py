@@ -17,6 +17,8 @@ TAC_LEVELS = (
 )
 
 STATUSES = ("active", "on_leave", "left", "retired")
+# The statuses of a person who has left the service.
+LEAVING_STATUSES = ("left", "retired")
 SESSION_KINDS = ("individual", "group", "peer")
 SESSION_MODES = ("in_person", "video", "phone")
 CPD_CATEGORIES = (

@@ -113,7 +113,7 @@ def test_help_loads_no_database_library():
     import sys
 
     code = (
-        "import sys; from cli.main import cli\n"
+        "import sys; from mbp_registry.cli.main import cli\n"
         "try: cli(['--help'], prog_name='mbp-registry')\n"
         "except SystemExit: pass\n"
         "assert 'sqlalchemy' not in sys.modules and 'networkx' not in sys.modules, 'heavy import'"

@@ -1,24 +1,29 @@
-"""`init` and the `db` group: the schema and where the database is."""
+"""`init` and `db`: the schema, and the database's state, backups, checks and roles."""
 
 from __future__ import annotations
 
 import click
 
 from .context import State, pass_state
-from .output import output_options, render
+from .output import Column, Output, output_options, render
+
+CHECKS = Output(
+    (
+        Column("check", "Check"),
+        Column("ok", "Result", lambda row: "ok" if row["ok"] else "FAILED"),
+        Column("detail", "Detail"),
+    )
+)
 
 
 @click.command()
 @pass_state
 def init(state: State) -> None:
     """Create the schema, or upgrade it to the newest migration. Safe to run again."""
-    from mbp_registry.registry.db import display_url
-    from mbp_registry.registry.schema import upgrade
-    from mbp_registry.registry.session import open_engine
+    from mbp_registry.registry.maintenance import initialise
 
-    engine = open_engine(state.db, check_schema=False)
-    before, after = upgrade(engine)
-    where = display_url(engine.url)
+    done = initialise(state.engine_at_any_revision)
+    where, before, after = done["database"], done["before"], done["after"]
     if before == after:
         click.echo(f"{where}: schema already at the newest revision ({after}).")
     elif before is None:
@@ -41,14 +46,11 @@ def db() -> None:
 @pass_state
 def info(state: State) -> None:
     """Show which database is used and its schema revision (never its password)."""
-    from mbp_registry.registry.db import display_url
-    from mbp_registry.registry.schema import HEAD_REVISION, current_revision
-    from mbp_registry.registry.session import open_engine
+    from mbp_registry.registry.maintenance import describe
 
-    engine = open_engine(state.db, check_schema=False)
-    revision = current_revision(engine)
-    click.echo(f"database: {display_url(engine.url)}")
-    click.echo(f"schema revision: {revision or 'none'} (newest: {HEAD_REVISION})")
+    found = describe(state.engine_at_any_revision)
+    click.echo(f"database: {found['database']}")
+    click.echo(f"schema revision: {found['revision'] or 'none'} (newest: {found['newest']})")
 
 
 @db.command("backup")
@@ -68,11 +70,9 @@ def backup(state: State, file: str) -> None:
 def check(state: State, fmt: str) -> None:
     """Check integrity, foreign keys and that the schema is at the newest migration."""
     from mbp_registry.registry.maintenance import check as check_database
-    from mbp_registry.registry.session import open_engine
 
-    results = check_database(open_engine(state.db, check_schema=False))
-    shown = results if fmt != "table" else [{**r, "ok": "ok" if r["ok"] else "FAILED"} for r in results]
-    render(shown, fmt, ["check", "ok", "detail"], ["Check", "Result", "Detail"])
+    results = check_database(state.engine_at_any_revision)
+    render(results, fmt, CHECKS)
     if not all(r["ok"] for r in results):
         raise click.ClickException("the database failed a check")
 
@@ -85,28 +85,3 @@ def roles(schema: str, prefix: str) -> None:
     from mbp_registry.registry.roles import roles_sql
 
     click.echo(roles_sql(schema=schema, prefix=prefix), nl=False)
-
-
-@click.group()
-def config() -> None:
-    """The configuration in force.
-
-    \b
-    Example:
-      mbp-registry config show
-    """
-
-
-@config.command("show")
-@pass_state
-def config_show(state: State) -> None:
-    """Show the database (never its password), the policy file and the acting user."""
-    import os
-
-    from mbp_registry.registry.db import default_database_path, display_url, resolve_url
-    from mbp_registry.registry.policy import ENV_VAR
-
-    click.echo(f"database: {display_url(resolve_url(state.db))}")
-    click.echo(f"default database file: {default_database_path()}")
-    click.echo(f"policy: {os.environ.get(ENV_VAR) or 'built-in default'}")
-    click.echo(f"actor: {state.actor}")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from .context import State, pass_state
-from .options import filter_options, policy_option, reading, writing
-from .output import output_options, render, render_record
+from mbp_registry.registry.vocab import LEAVING_STATUSES, STATUSES
 
-STATUSES = click.Choice(["active", "on_leave", "left", "retired"])
+from .context import State, pass_state
+from .options import add, filter_options, policy_option, reading, update, writing
+from .output import Output, columns, output_options, record_text, render
 
 
 @click.group()
@@ -28,25 +28,13 @@ def person() -> None:
 @click.option("--name", required=True, help="Full name.")
 @click.option("--organisation", "--org", required=True, metavar="CODE", help="Organisation code.")
 @click.option("--email", help="Email address (unique).")
-@click.option("--status", type=STATUSES, default="active", show_default=True)
+@click.option("--status", type=click.Choice(STATUSES), default="active", show_default=True)
 @click.option("--joined-on", metavar="DATE", help="When they joined the service.")
 @click.option("--planned-leaving-on", metavar="DATE", help="A declared leaving or retirement date.")
 @pass_state
-def person_add(state: State, ref, name, organisation, email, status, joined_on, planned_leaving_on) -> None:
+def person_add(state: State, **raw) -> None:
     """Add a person, identified by the service's REF (e.g. a staff number)."""
-    from mbp_registry.registry import recordtypes as rt
-    from mbp_registry.registry.records import add_record
-
-    raw = {
-        "ref": ref,
-        "name": name,
-        "organisation": organisation,
-        "email": email,
-        "status": status,
-        "joined_on": joined_on,
-        "planned_leaving_on": planned_leaving_on,
-    }
-    values = writing(state, lambda s: add_record(s, rt.PERSON, raw, actor=state.actor))
+    values = add(state, "person", raw)
     click.echo(f"Added {values['ref']} ({values['name']}, {values['organisation']}).")
 
 
@@ -59,7 +47,7 @@ def person_list(state: State, filters, fmt: str) -> None:
     from mbp_registry.registry import views
 
     rows = reading(state, lambda s: views.people(s, filters))
-    render(rows, fmt, ["ref", "name", "organisation", "region", "status", "stages", "planned_leaving_on"])
+    render(rows, fmt, Output(columns("ref", "name", "organisation", "region", "status", "stages", "planned_leaving_on")))
 
 
 @person.command("show")
@@ -75,28 +63,11 @@ def person_show(state: State, ref: str, policy_file, fmt: str) -> None:
 
     policy = load_policy(policy_file)
     data = reading(state, lambda s: views.show_person(s, ref, policy=policy))
-    compliance = data.pop("compliance") if fmt == "table" else None
-    render_record(
-        data,
-        fmt,
-        {
-            "stages": ["programme", "stage", "attained_on", "assessed_by", "tac_level"],
-            "supervisors": ["supervisor", "programme", "started_on"],
-            "supervisees": ["supervisee", "programme", "started_on"],
-            "recent_sessions": ["held_on", "supervisor", "kind", "minutes", "mode", "programme"],
-            "cpd": ["date", "hours", "category", "description"],
-            "retreats": ["start_on", "days", "led_by", "residential", "online"],
-            "courses": ["code", "programme", "start_on", "lead", "co_teachers", "supervised"],
-            "trained_by": ["trainer", "programme", "stage", "trained_on"],
-            "trained": ["trainee", "programme", "stage", "trained_on"],
-        },
-    )
-    if fmt == "table":
-        click.echo("\nCompliance:")
-        click.echo(compliance_text(compliance))
+    render(data, fmt, PERSON_RECORD)
 
 
 def compliance_text(row: dict | None) -> str:
+    """A person's compliance in words, with the records that leave the window next."""
     if row is None:
         return "not assessed (not active, or below the policy's minimum stage)"
     lines = [
@@ -116,28 +87,43 @@ def compliance_text(row: dict | None) -> str:
     return "\n".join(lines)
 
 
+PERSON_RECORD = Output(
+    text=record_text(
+        {
+            "stages": ["programme", "stage", "attained_on", "assessed_by", "tac_level"],
+            "supervisors": ["supervisor", "programme", "started_on"],
+            "supervisees": ["supervisee", "programme", "started_on"],
+            "recent_sessions": ["held_on", "supervisor", "kind", "minutes", "mode", "programme"],
+            "cpd": ["date", "hours", "category", "description"],
+            "retreats": ["start_on", "days", "led_by", "residential", "online"],
+            "courses": ["code", "programme", "start_on", "lead", "co_teachers", "supervised"],
+            "trained_by": ["trainer", "programme", "stage", "trained_on"],
+            "trained": ["trainee", "programme", "stage", "trained_on"],
+            "compliance": compliance_text,
+        }
+    )
+)
+
+
 @person.command("update")
 @click.argument("ref")
 @click.option("--name")
 @click.option("--organisation", "--org", metavar="CODE")
 @click.option("--email")
-@click.option("--status", type=STATUSES)
+@click.option("--status", type=click.Choice(STATUSES))
 @click.option("--joined-on", metavar="DATE")
 @click.option("--planned-leaving-on", metavar="DATE")
 @pass_state
 def person_update(state: State, ref, **changes) -> None:
     """Change a person's details. Only the options given are changed."""
-    from mbp_registry.registry import recordtypes as rt
-    from mbp_registry.registry.records import update_record
-
-    writing(state, lambda s: update_record(s, rt.PERSON, ref, changes, actor=state.actor))
+    update(state, "person", ref, changes)
     click.echo(f"Updated {ref}.")
 
 
 @person.command("leave")
 @click.argument("ref")
 @click.option("--on", "on", required=True, metavar="DATE", help="The day they left.")
-@click.option("--status", type=click.Choice(["left", "retired"]), default="left", show_default=True)
+@click.option("--status", type=click.Choice(LEAVING_STATUSES), default="left", show_default=True)
 @pass_state
 def person_leave(state: State, ref: str, on: str, status: str) -> None:
     """Record that a person has left the service or retired."""
@@ -153,8 +139,7 @@ def person_leave(state: State, ref: str, on: str, status: str) -> None:
 @pass_state
 def export_data(state: State, ref: str, out: str | None) -> None:
     """Everything held about one person, as JSON (a subject access request). Audited."""
-    import os
-
+    from mbp_registry.registry.files import write_private
     from mbp_registry.registry.privacy import subject_access
 
     from .output import json_text
@@ -163,13 +148,7 @@ def export_data(state: State, ref: str, out: str | None) -> None:
     if not out:
         click.echo(text, nl=False)
         return
-    try:
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise click.ClickException(f"out: cannot write {out!r}: {exc.strerror}") from None
-    os.fchmod(fd, 0o600)  # also when the file was there before, with other permissions
-    with open(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    write_private(out, text, what="out")
     click.echo(f"Wrote everything held about {ref} to {out}.")
 
 

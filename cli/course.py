@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from .context import State, pass_state
-from .options import filter_options, list_records, reading, writing
-from .output import output_options, render_record
+from .options import add, list_command, reading, record_type
+from .output import Output, output_options, record_text, render
 
 
 @click.group()
@@ -20,6 +20,14 @@ def course() -> None:
     """
 
 
+list_command(
+    course,
+    "course",
+    ("person", "programme", "date_from", "date_to"),
+    "List courses, newest first; --person finds courses they led or co-taught.",
+)
+
+
 @course.command("add")
 @click.argument("code")
 @click.option("--programme", required=True, metavar="CODE")
@@ -30,32 +38,10 @@ def course() -> None:
 @click.option("--supervised/--not-supervised", default=None, help="Taught under supervision.")
 @click.option("--setting", metavar="TEXT", help="e.g. primary care, staff wellbeing.")
 @pass_state
-def course_add(state: State, code, programme, start_on, lead, co_teachers, participants, supervised, setting) -> None:
+def course_add(state: State, co_teachers, **raw) -> None:
     """Record a course taught."""
-    from mbp_registry.registry import recordtypes as rt
-    from mbp_registry.registry.records import add_record
-
-    raw = {
-        "code": code,
-        "programme": programme,
-        "start_on": start_on,
-        "lead": lead,
-        "co_teachers": list(co_teachers),
-        "participants": participants,
-        "supervised": supervised,
-        "setting": setting,
-    }
-    writing(state, lambda s: add_record(s, rt.COURSE, raw, actor=state.actor))
-    click.echo(f"Added course {code} ({programme}, led by {lead}).")
-
-
-@course.command("list")
-@filter_options("person", "programme", "date_from", "date_to")
-@output_options()
-@pass_state
-def course_list(state: State, filters, fmt: str) -> None:
-    """List courses, newest first; --person finds courses they led or co-taught."""
-    list_records(state, "course", filters, fmt)
+    add(state, "course", {**raw, "co_teachers": list(co_teachers)})
+    click.echo(f"Added course {raw['code']} ({raw['programme']}, led by {raw['lead']}).")
 
 
 @course.command("show")
@@ -64,7 +50,6 @@ def course_list(state: State, filters, fmt: str) -> None:
 @pass_state
 def course_show(state: State, code: str, fmt: str) -> None:
     """Show one course."""
-    from mbp_registry.registry import recordtypes as rt
     from mbp_registry.registry.rows import find_row
 
-    render_record(reading(state, lambda s: find_row(s, rt.COURSE, code)), fmt, {})
+    render(reading(state, lambda s: find_row(s, record_type("course"), code)), fmt, Output(text=record_text({})))

@@ -1,0 +1,28 @@
+"""`config`: the configuration in force."""
+
+from __future__ import annotations
+
+import click
+
+from .context import State, pass_state
+
+
+@click.group()
+def config() -> None:
+    """The configuration in force.
+
+    \b
+    Example:
+      mbp-registry config show
+    """
+
+
+@config.command("show")
+@pass_state
+def config_show(state: State) -> None:
+    """Show the database (never its password), the policy file and the acting user."""
+    from mbp_registry.registry.db import configuration
+
+    for name, value in configuration(state.db).items():
+        click.echo(f"{name.replace('_', ' ')}: {value}")
+    click.echo(f"actor: {state.actor}")
