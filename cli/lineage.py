@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from mbp_registry.registry.render.lineage import FORMATS
+
 from .context import State, pass_state
 from .options import as_of_option, parse_as_of, reading
 from .output import Output, output_options, render
@@ -59,7 +61,7 @@ def _tree(items: list[dict], branch: str, depth: int = 1) -> list[str]:
 
 
 @lineage.command("export")
-@click.option("--format", "fmt", type=click.Choice(["dot", "graphml", "mermaid", "json"]), default="dot", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="dot", show_default=True)
 @click.option("--programme", metavar="CODE", help="Only this programme's lineage.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
 @as_of_option

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from mbp_registry.registry.render.annual import FORMATS, SUFFIX
+
 from .context import State, pass_state
 from .options import policy_option, reading
 
@@ -33,7 +35,7 @@ def report() -> None:
     "--out", type=click.Path(dir_okay=False), help="The file to write. Default: annual-report-YYYY.html (or .md)."
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["html", "markdown"]), default="html", show_default=True, help="Output format."
+    "--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True, help="Output format."
 )
 @policy_option
 @pass_state
@@ -55,8 +57,7 @@ def annual(state: State, year, out, fmt, policy_file) -> None:
 
 
 def default_name(year: int, fmt: str) -> str:
-    from mbp_registry.registry.render.annual import SUFFIX
-
+    """The file the annual report is written to when no --out is given."""
     return f"annual-report-{year}{SUFFIX[fmt]}"
 
 
