@@ -9,7 +9,7 @@ from typing import Callable, TypeVar
 import click
 
 from mbp_registry.registry.policy import ENV_VAR as POLICY_ENV_VAR
-from mbp_registry.registry.vocab import SESSION_KINDS
+from mbp_registry.registry.vocab import SESSION_KINDS, STATUSES
 
 from .context import State, pass_state
 from .output import Output, columns, output_options, render
@@ -21,7 +21,7 @@ FILTERS = {
     "organisation": click.option("--organisation", "--org", metavar="CODE", help="Only people of this organisation."),
     "region": click.option("--region", metavar="NAME", help="Only people of organisations in this region."),
     "programme": click.option("--programme", metavar="CODE", help="Only this programme."),
-    "status": click.option("--status", metavar="STATUS", help="Only people with this status: active, on_leave, left, retired."),
+    "status": click.option("--status", metavar="STATUS", help=f"Only people with this status: {', '.join(STATUSES)}."),
     "stage": click.option("--stage", metavar="STAGE", help="Only this stage (for people: their highest stage now)."),
     "date_from": click.option("--from", "date_from", metavar="DATE", help="Only records dated on or after DATE."),
     "date_to": click.option("--to", "date_to", metavar="DATE", help="Only records dated on or before DATE."),
@@ -96,11 +96,11 @@ def list_records(state: State, record_type_name: str, filters, fmt: str) -> None
     render(rows, fmt, Output(columns(*columns_of(record_type_name))))
 
 
-def list_command(group: click.Group, record_type_name: str, filters: tuple[str, ...], help: str, name: str = "list"):
-    """Add to `group` the command that lists records of one type, with these filters."""
+def list_command(group: click.Group, record_type_name: str, filter_names: tuple[str, ...], summary: str, name: str = "list"):
+    """Add to `group` the command that lists records of one type, with the filters named."""
 
-    @group.command(name, help=help)
-    @filter_options(*filters)
+    @group.command(name, help=summary)
+    @filter_options(*filter_names)
     @output_options()
     @pass_state
     def command(state: State, filters, fmt: str) -> None:
