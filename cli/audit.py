@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .context import State, pass_state
-from .options import reading
+from .options import reading, writing
 from .output import Output, columns, output_options, render
 
 
@@ -23,18 +23,44 @@ def audit() -> None:
 
 @audit.command("list")
 @click.option("--person", metavar="REF", help="Only entries about this person.")
-@click.option("--record-type", metavar="TYPE", help="Only this record type, e.g. session, cpd, person.")
+@click.option("--record-type", metavar="TYPE", help="Only this record type, e.g. sessions, cpd, people.")
 @click.option("--from", "date_from", metavar="DATE")
 @click.option("--to", "date_to", metavar="DATE")
+@click.option("--show-notes", is_flag=True, help="Show confidential notes in what changed (this reading is audited).")
 @output_options()
 @pass_state
-def audit_list(state: State, person, record_type, date_from, date_to, fmt: str) -> None:
-    """List audit entries, oldest first."""
+def audit_list(state: State, person, record_type, date_from, date_to, show_notes: bool, fmt: str) -> None:
+    """List audit entries, oldest first, with what each changed and why."""
     from mbp_registry.registry import audit as audit_trail
     from mbp_registry.registry import fields
+    from mbp_registry.registry.render.words import changes
 
     since, until = fields.date("from", date_from), fields.date("to", date_to)
-    rows = reading(
-        state, lambda s: audit_trail.entries(s, person=person, record_type=record_type, since=since, until=until)
-    )
-    render(rows, fmt, Output(columns("at", "actor", "action", "record_type", "record", "person")))
+    chosen = dict(person=person, record_type=record_type, since=since, until=until)
+    if show_notes:
+        rows = writing(state, lambda s: audit_trail.entries_with_notes(s, actor=state.actor, **chosen))
+    else:
+        rows = reading(state, lambda s: audit_trail.entries(s, **chosen))
+    for row in rows:
+        row["changes"] = changes(row["before"], row["after"])
+    shown = columns("id", "at", "actor", "action", "record_type", "record", "person", "changes", "reason")
+    render(rows, fmt, Output(shown))
+
+
+@audit.command("restore")
+@click.argument("entry", metavar="ENTRY")
+@click.option("--reason", metavar="TEXT", help="Why the record comes back (required; kept in the audit trail).")
+@pass_state
+def restore(state: State, entry: str, reason: str | None) -> None:
+    """Add back a removed record as its audit entry ENTRY (the `id` of `audit list`) shows
+    it, checked as a new record is.
+
+    \b
+    Example:
+      mbp-registry audit list --record-type sessions
+      mbp-registry audit restore 812 --reason "removed by mistake"
+    """
+    from mbp_registry.registry.corrections import restore as restore_record
+
+    writing(state, lambda s: restore_record(s, entry, reason=reason or "", actor=state.actor))
+    click.echo(f"Restored the record that audit entry {entry} removed.")

@@ -14,9 +14,14 @@ from .output import Output, columns, output_options, render
 @click.command("import")
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check the bundle and show what would change; write nothing.")
+@click.option(
+    "--restore",
+    is_flag=True,
+    help="Bring back rows that corrections replaced or removed (by default they are skipped).",
+)
 @output_options()
 @pass_state
-def import_(state: State, directory: str, dry_run: bool, fmt: str) -> None:
+def import_(state: State, directory: str, dry_run: bool, restore: bool, fmt: str) -> None:
     """Import a bundle folder of CSV files, all or nothing.
 
     Every row is checked first; on any error, each is listed as FILE:LINE: message and
@@ -33,10 +38,13 @@ def import_(state: State, directory: str, dry_run: bool, fmt: str) -> None:
     try:
         if dry_run:
             result = reading(
-                state, lambda s: import_bundle(s, directory, actor=state.actor, dry_run=True, progress=progress)
+                state,
+                lambda s: import_bundle(s, directory, actor=state.actor, dry_run=True, progress=progress, restore=restore),
             )
         else:
-            result = writing(state, lambda s: import_bundle(s, directory, actor=state.actor, progress=progress))
+            result = writing(
+                state, lambda s: import_bundle(s, directory, actor=state.actor, progress=progress, restore=restore)
+            )
             from mbp_registry.registry.maintenance import after_bulk_write
 
             after_bulk_write(state.engine)
@@ -48,12 +56,28 @@ def import_(state: State, directory: str, dry_run: bool, fmt: str) -> None:
         raise
     if progress:
         progress.done()
+    if result.retired:
+        _warn_retired(result.retired, restore)
     total = sum(c.added + c.updated for c in result.counts.values())
     if dry_run:
         after = f"Dry run: {total} records would be added or updated; nothing was written."
     else:
         after = f"Imported {directory}: {total} records added or updated."
     render(result.as_rows(), fmt, Output(columns("file", "added", "updated", "unchanged"), after=lambda _: after))
+
+
+def _warn_retired(retired: dict[str, int], restored: bool) -> None:
+    files = ", ".join(f"{name}: {count}" for name, count in retired.items())
+    count = sum(retired.values())
+    rows = f"{count} row{'s' if count != 1 else ''}"
+    if restored:
+        click.echo(f"Warning: restored {rows} that corrections had replaced or removed ({files}).", err=True)
+    else:
+        click.echo(
+            f"Warning: skipped {rows} that corrections replaced or removed ({files}); "
+            "use --restore to bring them back.",
+            err=True,
+        )
 
 
 @click.command("export")
@@ -76,10 +100,10 @@ def export(state: State, directory: str | None, xlsx: str | None) -> None:
     from mbp_registry.registry.bundle.workbook import export_workbook
 
     if directory:
-        written = reading(state, lambda s: export_bundle(s, directory))
+        written = writing(state, lambda s: export_bundle(s, directory, actor=state.actor))
         click.echo(f"Exported {sum(written.values())} records to {directory}/ ({len(written)} files).")
     if xlsx:
-        written = reading(state, lambda s: export_workbook(s, xlsx))
+        written = writing(state, lambda s: export_workbook(s, xlsx, actor=state.actor))
         click.echo(f"Exported {sum(written.values())} records to {xlsx} ({len(written)} sheets).")
 
 

@@ -60,7 +60,7 @@ def backup(state: State, file: str) -> None:
     """Copy a SQLite database to FILE while others keep working (PostgreSQL: use pg_dump)."""
     from mbp_registry.registry.maintenance import backup as backup_database
 
-    path = backup_database(state.engine, file)
+    path = backup_database(state.engine, file, actor=state.actor)
     click.echo(f"Backed up to {path} (readable by you only).")
 
 

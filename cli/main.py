@@ -29,6 +29,8 @@ SUBCOMMANDS = {
     "retreat": ("mbp_registry.cli.retreat", "retreat"),
     "course": ("mbp_registry.cli.course", "course"),
     "audit": ("mbp_registry.cli.audit", "audit"),
+    "amend": ("mbp_registry.cli.correct", "amend"),
+    "remove": ("mbp_registry.cli.correct", "remove"),
     "succession": ("mbp_registry.cli.succession", "succession"),
     "lineage": ("mbp_registry.cli.lineage", "lineage"),
     "fixtures": ("mbp_registry.cli.fixtures_cmd", "fixtures"),

@@ -12,7 +12,7 @@ from mbp_registry.registry.policy import ENV_VAR as POLICY_ENV_VAR
 from mbp_registry.registry.vocab import SESSION_KINDS, STATUSES
 
 from .context import State, pass_state
-from .output import Output, columns, output_options, render
+from .output import Column, Output, columns, output_options, render
 
 T = TypeVar("T")
 
@@ -93,7 +93,16 @@ def list_records(state: State, record_type_name: str, filters, fmt: str) -> None
     from mbp_registry.registry import views
 
     rows = reading(state, lambda s: views.list_records(s, record_type(record_type_name), filters))
-    render(rows, fmt, Output(columns(*columns_of(record_type_name))))
+    render(rows, fmt, Output(list_columns(record_type_name)))
+
+
+def list_columns(record_type_name: str, *, without: tuple[str, ...] = ()) -> tuple[Column, ...]:
+    """The columns of a list of records: its bundle fields, and for events (which are
+    corrected by id) the `id` in the table (the JSON always has it)."""
+    shown = columns(*columns_of(record_type_name, without=without))
+    if record_type_name in ("person", "organisation", "programme"):
+        return shown
+    return (Column("id", formats=("table",)), *shown)
 
 
 def list_command(group: click.Group, record_type_name: str, filter_names: tuple[str, ...], summary: str, name: str = "list"):

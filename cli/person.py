@@ -144,11 +144,18 @@ def export_data(state: State, ref: str, out: str | None) -> None:
 
     from .output import json_text
 
-    text = json_text(writing(state, lambda s: subject_access(s, ref, actor=state.actor))) + "\n"
+    def export(session) -> str:
+        # Written inside the transaction: when the file cannot be written, the audit
+        # entry of this reading is rolled back with it.
+        text = json_text(subject_access(session, ref, actor=state.actor)) + "\n"
+        if out:
+            write_private(out, text, what="out")
+        return text
+
+    text = writing(state, export)
     if not out:
         click.echo(text, nl=False)
         return
-    write_private(out, text, what="out")
     click.echo(f"Wrote everything held about {ref} to {out}.")
 
 

@@ -8,7 +8,7 @@ from mbp_registry.registry.vocab import READINESS
 
 from .context import State, pass_state
 from .options import add, as_of_option, parse_as_of, policy_option, reading, writing
-from .output import Output, columns, output_options, render
+from .output import Column, Output, columns, output_options, render
 
 
 @click.group()
@@ -124,4 +124,5 @@ def nominations(state: State, programme, region, fmt) -> None:
     from mbp_registry.registry import views
 
     rows = reading(state, lambda s: views.nominations(s, programme=programme, region=region))
-    render(rows, fmt, Output(columns("role", "programme", "region", "person", "readiness", "emergency", "nominated_on")))
+    shown = columns("role", "programme", "region", "person", "readiness", "emergency", "nominated_on")
+    render(rows, fmt, Output((Column("id", formats=("table",)), *shown)))

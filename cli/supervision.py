@@ -7,8 +7,8 @@ import click
 from mbp_registry.registry.vocab import SESSION_KINDS, SESSION_MODES
 
 from .context import State, pass_state
-from .options import add, columns_of, filter_options, list_command, reading, writing
-from .output import Output, columns, output_options, render
+from .options import add, filter_options, list_columns, list_command, reading, writing
+from .output import Output, output_options, render
 
 
 @click.group()
@@ -59,7 +59,7 @@ def sessions(state: State, filters, show_notes: bool, fmt: str) -> None:
         rows = writing(state, lambda s: views.sessions(s, filters, notes_read_by=state.actor))
     else:
         rows = reading(state, lambda s: views.sessions(s, filters))
-    render(rows, fmt, Output(columns(*columns_of("session", without=() if show_notes else ("notes",)))))
+    render(rows, fmt, Output(list_columns("session", without=() if show_notes else ("notes",))))
 
 
 def link_options(func):

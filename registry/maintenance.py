@@ -25,8 +25,10 @@ def describe(engine: Engine) -> dict:
     return {"database": display_url(engine.url), "revision": current_revision(engine), "newest": HEAD_REVISION}
 
 
-def backup(engine: Engine, destination: str | Path) -> Path:
-    """Copy a SQLite database with SQLite's online backup (safe while others write)."""
+def backup(engine: Engine, destination: str | Path, *, actor: str) -> Path:
+    """Copy a SQLite database with SQLite's online backup (safe while others write).
+    Audited in the database copied, once the copy is made (waiting, as any write does,
+    for a writer that holds the database): the copy holds confidential notes."""
     if not is_sqlite(engine.url):
         raise Invalid(
             "backup: this is a PostgreSQL database; back it up with pg_dump, e.g. "
@@ -38,9 +40,17 @@ def backup(engine: Engine, destination: str | Path) -> Path:
         raise Invalid(f"backup: {str(destination)!r} already exists; choose a new file")
     with private_file(destination, binary=True, exclusive=True, what="backup"):
         pass  # created owner-only before SQLite writes to it
-    with sqlite3.connect(source) as src, sqlite3.connect(destination) as dst:
+    src, dst = sqlite3.connect(source), sqlite3.connect(destination)
+    try:
         src.backup(dst)
-    dst.close()
+    finally:
+        dst.close()
+        src.close()
+    from . import audit
+    from .session import writing
+
+    with writing(engine) as session:
+        audit.record_export(session, actor=actor, what="database", path=str(destination.resolve()), records=0)
     return destination
 
 

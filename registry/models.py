@@ -270,8 +270,12 @@ class AuditEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     # The record's bundle fields and values before and after the change (None for a
     # record created, or removed); confidential notes only as "<changed>"/"<present>".
-    before: Mapped[dict | None] = mapped_column(JSON)
-    after: Mapped[dict | None] = mapped_column(JSON)
+    before: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    after: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    # The confidential notes themselves, in columns of their own that only those who
+    # may read notes are granted.
+    notes_before: Mapped[str | None] = mapped_column(Text)
+    notes_after: Mapped[str | None] = mapped_column(Text)
 
 
 class RetiredRow(Base):
@@ -284,4 +288,7 @@ class RetiredRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     record_type: Mapped[str] = mapped_column(String(32))
     fingerprint: Mapped[str] = mapped_column(String(64))
+    # The row's bundle values as the bundle writes them, compared with imported rows on
+    # the columns their file has.
+    values: Mapped[dict] = mapped_column(JSON)
     retired_at: Mapped[dt.datetime] = mapped_column(DateTime)

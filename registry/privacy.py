@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Text, cast, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import audit, models
@@ -37,7 +37,7 @@ def subject_access(session: Session, ref: str, *, actor: str) -> dict:
             conditions.append(table.c.id.in_(select(co.course_id).where(co.person_id == person_id)))
         data[record_type.file.removesuffix(".csv")] = list(rows_where(session, record_type, or_(*conditions)))
     data["audit"] = audit.entries(session, person=ref)
-    audit.record(session, actor=actor, action="export_data", record_type="person", record_key=f"ref={ref}", person_ref=ref)
+    audit.record(session, actor=actor, action="export", record_type="people", record_key=f"ref={ref}", person_ref=ref)
     return data
 
 
@@ -52,18 +52,50 @@ def erase(session: Session, ref: str, *, actor: str) -> str:
     person.planned_leaving_on = None
     sessions = models.SupervisionSession
     session.execute(update(sessions).where(sessions.supervisee_id == person.id).values(notes=None))
-    entries = models.AuditEntry
-    session.execute(update(entries).where(entries.person_ref == ref).values(person_ref=anonymous, details=None))
-    exact = re.compile(rf"(?<==){re.escape(ref)}(?=;|$)")
-    for entry in session.scalars(select(entries).where(entries.record_key.contains(ref))):
-        entry.record_key = exact.sub(anonymous, entry.record_key)
+    _erase_from_audit_trail(session, ref, anonymous)
     audit.record(
         session,
         actor=actor,
         action="erase",
-        record_type="person",
+        record_type="people",
         record_key=f"ref={anonymous}",
         person_ref=anonymous,
         details=json.dumps({"erased": ["ref", "name", "email", "planned_leaving_on", "session notes"]}),
     )
     return anonymous
+
+
+# What an audit entry about a person's own record keeps of them once they are erased.
+ERASED_FIELDS = {"name": "(erased)", "email": None, "planned_leaving_on": None}
+
+
+def _erase_from_audit_trail(session: Session, ref: str, anonymous: str) -> None:
+    """The person's ref becomes the anonymous one in every entry (key and values), their
+    name and email leave the entries of their own record, and the notes of their
+    sessions leave the entries about them."""
+    entries = models.AuditEntry
+    session.execute(
+        update(entries)
+        .where(entries.person_ref == ref)
+        .values(person_ref=anonymous, details=None, notes_before=None, notes_after=None)
+    )
+    exact = re.compile(rf"(?<==){re.escape(ref)}(?=;|$)")
+    mentions = or_(
+        entries.record_key.contains(ref),
+        cast(entries.before, Text).contains(ref),
+        cast(entries.after, Text).contains(ref),
+    )
+    for entry in session.scalars(select(entries).where(mentions)):
+        entry.record_key = exact.sub(anonymous, entry.record_key)
+        own = entry.record_type == "people" and entry.person_ref == anonymous
+        entry.before = _without_person(entry.before, ref, anonymous, own)
+        entry.after = _without_person(entry.after, ref, anonymous, own)
+
+
+def _without_person(values: dict | None, ref: str, anonymous: str, own: bool) -> dict | None:
+    if values is None:
+        return None
+    cleaned = {name: anonymous if value == ref else value for name, value in values.items()}
+    if own:
+        cleaned.update({name: value for name, value in ERASED_FIELDS.items() if name in cleaned})
+    return cleaned

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from typing import Any, Mapping
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import audit, models
@@ -19,22 +19,8 @@ from . import recordtypes as rt
 from .bundle.checks import email_held_by_another, lineage_cycles, region_unknown, registry_lineage, stage_book
 from .bundle.tables import REFERENCED, TABLES, column_for, fill_stored_defaults, stored_fields
 from .errors import Conflict, Invalid, NotFound
-from .rows import find_row
+from .rows import find_row, rows_where
 from .validate import describe_key, email_taken, missing_reference, read_record, registry_errors, unknown_region
-
-# Which field of each record type names the person the record is about, for the audit trail.
-SUBJECT = {
-    "person": "ref",
-    "stage": "person",
-    "training": "trainee",
-    "supervision link": "supervisee",
-    "session": "supervisee",
-    "cpd": "person",
-    "retreat": "person",
-    "course": "lead",
-    "nomination": "person",
-}
-
 
 def add_record(
     session: Session,
@@ -43,6 +29,7 @@ def add_record(
     *,
     actor: str,
     today: dt.date | None = None,
+    reason: str | None = None,
 ) -> dict:
     """Check and add one record given as bundle-style values; returns its checked values."""
     values = read_record(record_type, raw, today or dt.date.today())
@@ -56,8 +43,73 @@ def add_record(
             insert(models.CourseCoTeacher),
             [{"course_id": record_id, "person_id": person_id} for person_id in co_teacher_ids],
         )
-    _audit(session, actor, "add", record_type, values)
+    audit.record_change(
+        session, actor=actor, action="add", record_type=record_type, values=values,
+        after=audit.snapshot(record_type, values), reason=reason,
+    )
     return values
+
+
+def replace_record(
+    session: Session,
+    record_type: rt.RecordType,
+    current: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    *,
+    today: dt.date | None = None,
+) -> dict:
+    """Check the record `current` (a row with its id) with `changes` applied as a new
+    record is checked, and store it in place; returns the checked values. Not audited:
+    the caller records the correction."""
+    values = read_record(record_type, {**current, **changes}, today or dt.date.today())
+    row, co_teacher_ids = _resolve(session, record_type, values)
+    _check_registry_rules(session, record_type, values, replacing=current)
+    _refuse_duplicate(session, record_type, values, row, except_id=current["id"])
+    table = TABLES[record_type.name]
+    # A field this login could not read (a supervisor's notes) keeps its stored value.
+    known = [spec for spec in stored_fields(record_type) if spec.name in current or spec.name in changes]
+    stored = {column_for(spec): row[column_for(spec)] for spec in known}
+    changed = session.execute(update(table).where(table.c.id == current["id"]).values(stored))
+    if changed.rowcount != 1:
+        raise Conflict(_not_yours(record_type, current["id"]))
+    if record_type is rt.COURSE:
+        _replace_co_teachers(session, current["id"], co_teacher_ids)
+    return values
+
+
+def delete_record(session: Session, record_type: rt.RecordType, record_id: int) -> None:
+    """Delete one record, or Conflict naming the records that depend on it."""
+    table = TABLES[record_type.name]
+    dependants = []
+    for other in models.Base.metadata.sorted_tables:
+        if other is models.CourseCoTeacher.__table__:
+            continue
+        for key in other.foreign_keys:
+            if key.column is table.c.id:
+                count = session.execute(select(func.count()).where(key.parent == record_id)).scalar_one()
+                if count:
+                    dependants.append(f"{count} in {other.name}")
+    if dependants:
+        raise Conflict(f"id: {record_id} is referred to by records ({', '.join(dependants)}); remove those first")
+    if record_type is rt.COURSE:
+        _replace_co_teachers(session, record_id, [])
+    if session.execute(table.delete().where(table.c.id == record_id)).rowcount != 1:
+        raise Conflict(_not_yours(record_type, record_id))
+
+
+def _not_yours(record_type: rt.RecordType, record_id: int) -> str:
+    """Row-level security hid the record from this change: a supervisor corrects only their own sessions."""
+    return (
+        f"id: {record_type.type_name} record {record_id} cannot be changed by this database login "
+        "(a supervisor may correct only the sessions they held)"
+    )
+
+
+def _replace_co_teachers(session: Session, course_id: int, person_ids: list[int]) -> None:
+    co = models.CourseCoTeacher.__table__
+    session.execute(co.delete().where(co.c.course_id == course_id))
+    if person_ids:
+        session.execute(insert(co), [{"course_id": course_id, "person_id": i} for i in person_ids])
 
 
 def update_record(
@@ -72,7 +124,7 @@ def update_record(
 ) -> dict:
     """Change fields of a record with a code or ref (organisation, programme, person, course)."""
     (key_name,) = record_type.key_columns
-    current = find_row(session, record_type, key)
+    current = find_row(session, record_type, key, with_id=True)
     changed = {name: value for name, value in changes.items() if value is not None}
     unknown = set(changed) - set(record_type.columns) - {key_name}
     if unknown:
@@ -84,21 +136,20 @@ def update_record(
     if record_type is rt.PERSON and values["email"]:
         _refuse_taken_email(session, values["email"], key)
     differences = {
-        name: [_plain(current.get(name)), _plain(values.get(name))]
+        name: [audit.plain(current.get(name)), audit.plain(values.get(name))]
         for name in record_type.columns
-        if _plain(current.get(name)) != _plain(values.get(name))
+        if audit.plain(current.get(name)) != audit.plain(values.get(name))
     }
     if not differences:
         return values
     stored = {column_for(spec): row[column_for(spec)] for spec in stored_fields(record_type)}
     session.execute(update(table).where(table.c[key_name] == key).values(stored))
     if record_type is rt.COURSE and "co_teachers" in differences:
-        course_id = session.execute(select(table.c.id).where(table.c[key_name] == key)).scalar_one()
-        co = models.CourseCoTeacher.__table__
-        session.execute(co.delete().where(co.c.course_id == course_id))
-        if co_teacher_ids:
-            session.execute(insert(co), [{"course_id": course_id, "person_id": i} for i in co_teacher_ids])
-    _audit(session, actor, action, record_type, values, details=differences)
+        _replace_co_teachers(session, current["id"], co_teacher_ids)
+    audit.record_change(
+        session, actor=actor, action=action, record_type=record_type, values=values, details=json.dumps(differences),
+        before=audit.snapshot(record_type, current), after=audit.snapshot(record_type, values),
+    )
     return values
 
 
@@ -136,6 +187,13 @@ def end_supervision(
         raise NotFound(f"supervisor: {supervisor!r} has no current {programme} supervision link with {supervisee!r}")
     if ended_on < current.started_on:
         raise Invalid(f"on: {ended_on.isoformat()} is before the link's start {current.started_on.isoformat()}")
+    before = {
+        "supervisor": supervisor,
+        "supervisee": supervisee,
+        "programme": programme,
+        "started_on": current.started_on,
+        "ended_on": None,
+    }
     current.ended_on = ended_on
     values = {
         "supervisor": supervisor,
@@ -144,7 +202,10 @@ def end_supervision(
         "started_on": current.started_on,
         "ended_on": ended_on,
     }
-    _audit(session, actor, "end", rt.SUPERVISION, values)
+    audit.record_change(
+        session, actor=actor, action="end", record_type=rt.SUPERVISION, values=values,
+        before=audit.snapshot(rt.SUPERVISION, before), after=audit.snapshot(rt.SUPERVISION, values),
+    )
     return values
 
 
@@ -195,14 +256,19 @@ def _find(session: Session, model, references: Mapping[str, tuple[str, str, str]
     return session.scalars(select(model).where(*matches, *conditions)).first()
 
 
-def _check_registry_rules(session: Session, record_type: rt.RecordType, values: Mapping[str, Any]) -> None:
-    """The rules across records that one new record must keep (bundle.checks holds them)."""
+def _check_registry_rules(
+    session: Session, record_type: rt.RecordType, values: Mapping[str, Any], replacing: Mapping[str, Any] | None = None
+) -> None:
+    """The rules across records that one new record (or one `replacing` another) must
+    keep (bundle.checks holds them)."""
     if record_type in (rt.TRAINING, rt.SUPERVISION):
         someone = values["trainer"] if record_type is rt.TRAINING else values["supervisor"]
         book = stage_book(session, people=[someone], programme=values["programme"])
         problems = list(registry_errors(record_type, values, book))
         if record_type is rt.TRAINING and not problems:
             edges = registry_lineage(session, values["programme"])
+            if replacing is not None:
+                _drop_replaced_edge(session, edges, replacing)
             edges[values["programme"]][(values["trainer"], values["trainee"])] = 1
             problems.extend(message for _, message in lineage_cycles(edges))
         if problems:
@@ -213,47 +279,37 @@ def _check_registry_rules(session: Session, record_type: rt.RecordType, values: 
         raise NotFound(unknown_region(values["region"]))
 
 
+def _drop_replaced_edge(session: Session, edges: dict, replaced: Mapping[str, Any]) -> None:
+    """Leave out of `edges` the trainer -> trainee edge of a training record being
+    replaced, unless another training record holds the same edge."""
+    training = TABLES[rt.TRAINING.name]
+    same_pair = [
+        training.c.trainer_id == _lookup(session, "person", replaced["trainer"]),
+        training.c.trainee_id == _lookup(session, "person", replaced["trainee"]),
+        training.c.programme_id == _lookup(session, "programme", replaced["programme"]),
+        training.c.id != replaced["id"],
+    ]
+    if session.execute(select(func.count()).where(*same_pair)).scalar_one() == 0:
+        edges.get(replaced["programme"], {}).pop((replaced["trainer"], replaced["trainee"]), None)
+
+
 def _refuse_taken_email(session: Session, email: str, ref: str) -> None:
     holder = session.execute(select(models.Person.ref).where(email_held_by_another(email, ref))).scalar()
     if holder:
         raise Conflict(email_taken(email, holder))
 
 
-def _refuse_duplicate(session: Session, record_type: rt.RecordType, values: Mapping[str, Any], row: dict) -> None:
+def _refuse_duplicate(
+    session: Session, record_type: rt.RecordType, values: Mapping[str, Any], row: dict, except_id: int | None = None
+) -> None:
     table = TABLES[record_type.name]
     key_columns = [column_for(record_type.by_name[name]) for name in record_type.key_columns]
-    found = session.execute(
-        select(table.c.id).where(and_(*[table.c[column] == row[column] for column in key_columns]))
-    ).scalar()
+    same = [table.c[column] == row[column] for column in key_columns]
+    if except_id is not None:
+        same.append(table.c.id != except_id)
+    found = session.execute(select(table.c.id).where(and_(*same))).scalar()
     if found is not None:
         raise Conflict(f"already recorded: the {describe_key(record_type, values)}")
-
-
-def _audit(
-    session: Session,
-    actor: str,
-    action: str,
-    record_type: rt.RecordType,
-    values: Mapping[str, Any],
-    details: Any = None,
-) -> None:
-    subject = SUBJECT.get(record_type.name)
-    key = "; ".join(f"{name}={_plain(values.get(name)) or ''}" for name in record_type.key_columns)
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        record_type=record_type.name,
-        record_key=key,
-        person_ref=values.get(subject) if subject else None,
-        details=json.dumps(details) if details is not None else None,
-    )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
 
 
 def log_session(
@@ -308,6 +364,10 @@ def withdraw_nomination(
     found = _find(session, nomination, references, nomination.region == region, nomination.role == role)
     if found is None:
         raise NotFound(f"candidate: {person!r} is not nominated for {role}/{programme}/{region}")
+    table = TABLES[rt.NOMINATION.name]
+    (removed,) = rows_where(session, rt.NOMINATION, table.c.id == found.id)
     session.delete(found)
-    values = {"person": person, "programme": programme, "region": region, "role": role}
-    _audit(session, actor, "withdraw", rt.NOMINATION, values)
+    audit.record_change(
+        session, actor=actor, action="withdraw", record_type=rt.NOMINATION, values=removed,
+        before=audit.snapshot(rt.NOMINATION, removed),
+    )

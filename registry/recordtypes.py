@@ -41,6 +41,11 @@ class RecordType:
         object.__setattr__(self, "by_name", {f.name: f for f in self.fields})
 
     @property
+    def type_name(self) -> str:
+        """The name commands and the audit trail use: the bundle file's name without `.csv`."""
+        return self.file.removesuffix(".csv")
+
+    @property
     def columns(self) -> list[str]:
         return [f.name for f in self.fields]
 

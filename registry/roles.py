@@ -1,10 +1,12 @@
 """Least-privilege PostgreSQL roles for the three kinds of user.
 
-- supervisor: reads what logging needs, adds sessions they held (row-level security)
-  and audit entries; never reads the notes column of the sessions table, only its own
-  sessions' notes through the `my_session_notes` view; cannot change or delete audit
-  entries.
-- governance: reads everything except session notes.
+- supervisor: reads what logging needs; adds, amends and removes only sessions they
+  held (row-level security), never choosing a row's id; never reads the notes column of
+  the sessions table, only its own sessions' notes through the `my_session_notes` view;
+  cannot write the audit trail: the database's triggers record each change they make
+  (migration 0004), and `mbp_audit_event` their readings of notes.
+- governance: reads everything except session notes (in the sessions table and in the
+  audit trail).
 - admin: everything, including migrations.
 
 A supervisor's database login is matched to their person record by the person's ref
@@ -20,6 +22,13 @@ from .models import Base
 
 SESSION_COLUMNS_WITHOUT_NOTES = [
     column.name for column in Base.metadata.tables["supervision_sessions"].columns if column.name != "notes"
+]
+# What a supervisor may set when logging or correcting a session: every column but the id.
+SESSION_COLUMNS_WRITTEN = [
+    column.name for column in Base.metadata.tables["supervision_sessions"].columns if column.name != "id"
+]
+AUDIT_COLUMNS_WITHOUT_NOTES = [
+    column.name for column in Base.metadata.tables["audit_log"].columns if not column.name.startswith("notes_")
 ]
 
 
@@ -37,6 +46,8 @@ def roles_sql(*, schema: str = "public", prefix: str = "mbp") -> str:
     tables = sorted(t for t in Base.metadata.tables if t != "supervision_sessions")
     readable = ", ".join(f"{schema}.{t}" for t in tables if t != "audit_log")
     session_columns = ", ".join(SESSION_COLUMNS_WITHOUT_NOTES)
+    written, audit_columns = ", ".join(SESSION_COLUMNS_WRITTEN), ", ".join(AUDIT_COLUMNS_WITHOUT_NOTES)
+    me = f"(SELECT id FROM {schema}.people WHERE ref = session_user)"
     return f"""-- Roles for mbp-registry in schema {schema}. Run once as an administrator.
 -- Give each person a login and one of these roles, e.g.:
 --   CREATE ROLE "S01" LOGIN PASSWORD '...' IN ROLE {supervisor};
@@ -51,22 +62,31 @@ GRANT ALL ON ALL TABLES IN SCHEMA {schema} TO {admin};
 GRANT ALL ON ALL SEQUENCES IN SCHEMA {schema} TO {admin};
 
 -- Governance: read everything but the confidential notes.
-GRANT SELECT ON {readable}, {schema}.audit_log, {schema}.alembic_version TO {governance};
+GRANT SELECT ON {readable}, {schema}.alembic_version TO {governance};
 GRANT SELECT ({session_columns}) ON {schema}.supervision_sessions TO {governance};
+GRANT SELECT ({audit_columns}) ON {schema}.audit_log TO {governance};
 
--- Supervisors: read what logging needs, add sessions, append to the audit trail.
+-- Supervisors: read what logging needs; log and correct their own sessions. The
+-- database's triggers write the audit entries of their changes.
 GRANT SELECT ON {readable}, {schema}.alembic_version TO {supervisor};
 GRANT SELECT ({session_columns}) ON {schema}.supervision_sessions TO {supervisor};
-GRANT INSERT ON {schema}.supervision_sessions, {schema}.audit_log TO {supervisor};
-GRANT USAGE ON SEQUENCE {schema}.supervision_sessions_id_seq, {schema}.audit_log_id_seq TO {supervisor};
-REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.audit_log FROM {supervisor}, {governance};
+GRANT INSERT ({written}), UPDATE ({written}), DELETE ON {schema}.supervision_sessions TO {supervisor};
+GRANT USAGE ON SEQUENCE {schema}.supervision_sessions_id_seq TO {supervisor};
+GRANT INSERT, DELETE ON {schema}.retired_rows TO {supervisor};
+GRANT USAGE ON SEQUENCE {schema}.retired_rows_id_seq TO {supervisor};
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {schema}.audit_log FROM {supervisor}, {governance};
+GRANT EXECUTE ON FUNCTION {schema}.mbp_audit_event(text, text, text, text, text) TO {supervisor};
 
--- A supervisor logs sessions they held, not sessions in another supervisor's name.
+-- A supervisor logs, amends and removes sessions they held, not another supervisor's.
 ALTER TABLE {schema}.supervision_sessions ENABLE ROW LEVEL SECURITY;
 CREATE POLICY sessions_admin ON {schema}.supervision_sessions TO {admin} USING (true) WITH CHECK (true);
 CREATE POLICY sessions_read ON {schema}.supervision_sessions FOR SELECT TO {governance}, {supervisor} USING (true);
 CREATE POLICY sessions_log_own ON {schema}.supervision_sessions FOR INSERT TO {supervisor}
-  WITH CHECK (supervisor_id = (SELECT id FROM {schema}.people WHERE ref = session_user));
+  WITH CHECK (supervisor_id = {me});
+CREATE POLICY sessions_amend_own ON {schema}.supervision_sessions FOR UPDATE TO {supervisor}
+  USING (supervisor_id = {me}) WITH CHECK (supervisor_id = {me});
+CREATE POLICY sessions_remove_own ON {schema}.supervision_sessions FOR DELETE TO {supervisor}
+  USING (supervisor_id = {me});
 
 -- A supervisor reads the notes of their own sessions only.
 CREATE VIEW {schema}.my_session_notes WITH (security_barrier) AS

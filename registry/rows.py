@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from . import models
 from . import recordtypes as rt
-from .bundle.tables import REFERENCED, TABLES, column_for, stored_fields
+from .bundle.tables import REFERENCED, SEPARATE, TABLES, column_for, stored_fields
 from .errors import NotFound
 
 
@@ -26,6 +26,8 @@ def rows_where(session: Session, record_type: rt.RecordType, *conditions) -> Ite
     selected = []
     query_from = table
     for spec in stored_fields(record_type):
+        if record_type is rt.SESSION and spec.name == "notes" and not notes_readable(session):
+            continue
         if spec.refers_to:
             ref_table, key = REFERENCED[spec.refers_to]
             alias = ref_table.alias(f"ref_{spec.name}")
@@ -38,10 +40,22 @@ def rows_where(session: Session, record_type: rt.RecordType, *conditions) -> Ite
     query = select(table.c.id, *selected).select_from(query_from).where(*conditions).order_by(*order)
     co_teachers = _co_teachers(session) if record_type is rt.COURSE else None
     for row in session.execute(query).mappings():
-        values = {spec.name: row.get(spec.name) for spec in record_type.fields}
+        values = {"id": row["id"], **{spec.name: row.get(spec.name) for spec in record_type.fields if spec.name in row or spec.name in SEPARATE}}
         if co_teachers is not None:
             values["co_teachers"] = co_teachers.get(row["id"], [])
         yield values
+
+
+def notes_readable(session) -> bool:
+    """Whether this connection may read the sessions' confidential notes (on PostgreSQL a
+    supervisor's role may not: rows are then read without them)."""
+    if "notes_readable" not in session.info:
+        connection = session if isinstance(session, Connection) else session.connection()
+        readable = connection.dialect.name != "postgresql" or session.execute(
+            select(func.has_column_privilege("supervision_sessions", "notes", "SELECT"))
+        ).scalar()
+        session.info["notes_readable"] = bool(readable)
+    return session.info["notes_readable"]
 
 
 def _co_teachers(session: Session) -> dict[int, list[str]]:
@@ -53,11 +67,14 @@ def _co_teachers(session: Session) -> dict[int, list[str]]:
     return result
 
 
-def find_row(session: Session, record_type: rt.RecordType, key: str) -> dict:
-    """One keyed record as bundle values, or NotFound."""
+def find_row(session: Session, record_type: rt.RecordType, key: str, *, with_id: bool = False) -> dict:
+    """One keyed record (a person, organisation, programme or course: named by its ref or
+    code, its integer id kept inside unless `with_id`) as bundle values, or NotFound."""
     (key_name,) = record_type.key_columns
     table = TABLES[record_type.name]
     rows = list(rows_where(session, record_type, table.c[key_name] == key))
     if not rows:
         raise NotFound(f"{key_name}: no {record_type.name} {key!r} in the registry")
+    if not with_id:
+        del rows[0]["id"]
     return rows[0]

@@ -76,7 +76,7 @@ def assert_refused(run, engine, *args: str, error: str) -> None:
     result = run(*args)
     assert isinstance(result.exception, SystemExit), f"unexpected {result.exception!r}: {result.output}"
     assert result.exit_code == 1, result.output
-    assert result.stderr == f"Error: {error}\n"
+    assert result.stderr == f"Error: {error}\n", result.stderr
     assert result.stdout == ""
     assert table_counts(engine) == before
 

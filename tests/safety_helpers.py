@@ -141,8 +141,8 @@ def _import_pausing_in_merge(marker: str, args: list[str]) -> None:
 
     merge_staged = merge.merge_staged
 
-    def merge_then_pause(staging, staged, dry_run):
-        counts = merge_staged(staging, staged, dry_run)
+    def merge_then_pause(staging, staged, *args):
+        counts = merge_staged(staging, staged, *args)
         if staged.record_type.name == "session":
             Path(marker).touch()
             time.sleep(600)

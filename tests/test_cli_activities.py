@@ -59,9 +59,10 @@ def test_cpd_list_as_json_gives_numbers_and_iso_dates_newest_first(run, engine):
     cpd(run, "T001", "2026-11-14", "6", "workshop", "--description", "Inquiry skills day")
     cpd(run, "T003", "2026-09-01", "12.75", "conference")
     assert ok_json(run, "cpd", "list") == [
-        {"person": "T001", "date": "2026-11-14", "hours": 6, "category": "workshop", "description": "Inquiry skills day"},
-        {"person": "T001", "date": "2026-10-01", "hours": 2.5, "category": "reading", "description": ""},
-        {"person": "T003", "date": "2026-09-01", "hours": 12.75, "category": "conference", "description": ""},
+        {"id": 2, "person": "T001", "date": "2026-11-14", "hours": 6, "category": "workshop",
+         "description": "Inquiry skills day"},
+        {"id": 1, "person": "T001", "date": "2026-10-01", "hours": 2.5, "category": "reading", "description": ""},
+        {"id": 3, "person": "T003", "date": "2026-09-01", "hours": 12.75, "category": "conference", "description": ""},
     ]
 
 
@@ -188,8 +189,8 @@ def test_retreat_log_confirms_and_records_an_audit_entry_about_the_person(run, e
     build_service(run, engine)
     ok(run, "retreat", "log", "--person", "T001", "--start", "2026-10-01", "--days", "5", "--led-by", "Gaia House",
        "--residential", output="Logged a 5-day retreat for T001 from 2026-10-01.")
-    assert audit_rows(run, "--record-type", "retreat") == [
-        ("tester", "add", "retreat", "person=T001; start_on=2026-10-01", "T001")
+    assert audit_rows(run, "--record-type", "retreats") == [
+        ("tester", "add", "retreats", "person=T001; start_on=2026-10-01", "T001")
     ]
 
 
@@ -215,10 +216,12 @@ def test_retreat_list_as_json_gives_numbers_booleans_and_iso_dates_newest_first(
     retreat(run, "T001", "2026-10-01", "5", "--led-by", "Gaia House", "--residential", "--in-person")
     retreat(run, "T003", "2025-06-01", "7", "--not-residential")
     assert ok_json(run, "retreat", "list") == [
-        {"person": "T001", "start_on": "2026-10-01", "days": 5, "led_by": "Gaia House", "residential": True,
+        {"id": 2, "person": "T001", "start_on": "2026-10-01", "days": 5, "led_by": "Gaia House", "residential": True,
          "online": False},
-        {"person": "T001", "start_on": "2026-03-01", "days": 2.5, "led_by": None, "residential": None, "online": True},
-        {"person": "T003", "start_on": "2025-06-01", "days": 7, "led_by": None, "residential": False, "online": None},
+        {"id": 1, "person": "T001", "start_on": "2026-03-01", "days": 2.5, "led_by": None, "residential": None,
+         "online": True},
+        {"id": 3, "person": "T003", "start_on": "2025-06-01", "days": 7, "led_by": None, "residential": False,
+         "online": None},
     ]
     assert [r["person"] for r in ok_json(run, "retreat", "list", "--person", "T003")] == ["T003"]
     assert [r["start_on"] for r in ok_json(run, "retreat", "list", "--from", "2026-01-01", "--to", "2026-09-30")] == [

@@ -34,15 +34,15 @@ def test_every_write_makes_one_entry_per_record_oldest_first(run, engine):
     ok(run, "person", "update", "T002", "--email", "tom@example.org")
     ok(run, "person", "leave", "T002", "--on", "2026-11-21")
     assert audit_rows(run)[start:] == [
-        ("tester", "add", "supervision link", "supervisor=S01; supervisee=T001; programme=MBCT; started_on=2023-01-01", "T001"),
-        ("tester", "add", "session", "supervisor=S01; supervisee=T001; held_on=2026-11-20; kind=group", "T001"),
-        ("tester", "add", "session", "supervisor=S01; supervisee=T002; held_on=2026-11-20; kind=group", "T002"),
+        ("tester", "add", "supervision", "supervisor=S01; supervisee=T001; programme=MBCT; started_on=2023-01-01", "T001"),
+        ("tester", "add", "sessions", "supervisor=S01; supervisee=T001; held_on=2026-11-20; kind=group", "T001"),
+        ("tester", "add", "sessions", "supervisor=S01; supervisee=T002; held_on=2026-11-20; kind=group", "T002"),
         ("tester", "add", "cpd", "person=T002; date=2026-11-01; category=reading; description=", "T002"),
-        ("tester", "add", "retreat", "person=T002; start_on=2026-10-01", "T002"),
-        ("tester", "add", "course", "code=C-1", "T001"),
-        ("tester", "end", "supervision link", "supervisor=S01; supervisee=T001; programme=MBCT; started_on=2023-01-01", "T001"),
-        ("tester", "update", "person", "ref=T002", "T002"),
-        ("tester", "leave", "person", "ref=T002", "T002"),
+        ("tester", "add", "retreats", "person=T002; start_on=2026-10-01", "T002"),
+        ("tester", "add", "courses", "code=C-1", "T001"),
+        ("tester", "end", "supervision", "supervisor=S01; supervisee=T001; programme=MBCT; started_on=2023-01-01", "T001"),
+        ("tester", "update", "people", "ref=T002", "T002"),
+        ("tester", "leave", "people", "ref=T002", "T002"),
     ]
 
 
@@ -50,10 +50,10 @@ def test_the_service_build_is_audited_record_by_record(run, engine):
     build_service(run, engine)
     rows = audit_rows(run)
     assert [(r[1], r[2]) for r in rows] == (
-        [("add", "organisation")] * 2 + [("add", "programme")] * 2 + [("add", "person")] * 5 + [("add", "stage")] * 6
+        [("add", "organisations")] * 2 + [("add", "programmes")] * 2 + [("add", "people")] * 5 + [("add", "stages")] * 6
     )
     assert {r[0] for r in rows} == {"tester"}
-    assert rows[4] == ("tester", "add", "person", "ref=R01", "R01")
+    assert rows[4] == ("tester", "add", "people", "ref=R01", "R01")
 
 
 def test_the_actor_is_who_the_command_says(run, engine):
@@ -86,7 +86,7 @@ def test_audit_list_filters_by_person(run, engine):
     ok(run, "supervision", "link", "--supervisor", "S01", "--supervisee", "T001", "--programme", "MBCT", "--from", "2023-01-01")
     ok(run, "cpd", "log", "--person", "T002", "--date", "2026-11-01", "--hours", "3", "--category", "reading")
     assert [(r[1], r[2]) for r in audit_rows(run, "--person", "T001")] == [
-        ("add", "person"), ("add", "stage"), ("add", "supervision link")
+        ("add", "people"), ("add", "stages"), ("add", "supervision")
     ]
     assert {r[4] for r in audit_rows(run, "--person", "T002")} == {"T002"}
     assert audit_rows(run, "--person", "T999") == []
@@ -122,9 +122,9 @@ def dated_entries(engine):
     """Four entries written at known times, two about T001."""
     entries = [
         (dt.datetime(2026, 1, 31, 23, 59, 59), "add", "cpd", "person=T001; date=2026-01-30; category=reading; description=", "T001"),
-        (dt.datetime(2026, 2, 1, 0, 0, 0), "add", "retreat", "person=T002; start_on=2026-01-20", "T002"),
-        (dt.datetime(2026, 2, 28, 23, 59, 59), "update", "person", "ref=T001", "T001"),
-        (dt.datetime(2026, 3, 1, 0, 0, 0), "add", "organisation", "code=NHS-W", None),
+        (dt.datetime(2026, 2, 1, 0, 0, 0), "add", "retreats", "person=T002; start_on=2026-01-20", "T002"),
+        (dt.datetime(2026, 2, 28, 23, 59, 59), "update", "people", "ref=T001", "T001"),
+        (dt.datetime(2026, 3, 1, 0, 0, 0), "add", "organisations", "code=NHS-W", None),
     ]
     with engine.begin() as connection:
         for at, action, record_type, key, person in entries:
@@ -147,17 +147,17 @@ def test_audit_list_from_and_to_include_both_whole_days(run):
 @pytest.mark.usefixtures("dated_entries")
 def test_audit_list_combines_its_filters(run):
     assert audit_rows(run, "--person", "T001", "--record-type", "person", "--from", "2026-02-01") == [
-        ("archivist", "update", "person", "ref=T001", "T001")
+        ("archivist", "update", "people", "ref=T001", "T001")
     ]
 
 
 @pytest.mark.usefixtures("dated_entries")
 def test_audit_list_as_csv_is_exact(run):
     assert ok(run, "audit", "list", "--from", "2026-02-01", "--format", "csv").stdout == (
-        "at,actor,action,record_type,record,person\n"
-        "2026-02-01T00:00:00,archivist,add,retreat,person=T002; start_on=2026-01-20,T002\n"
-        "2026-02-28T23:59:59,archivist,update,person,ref=T001,T001\n"
-        "2026-03-01T00:00:00,archivist,add,organisation,code=NHS-W,\n"
+        "id,at,actor,action,record_type,record,person,changes,reason\n"
+        "2,2026-02-01T00:00:00,archivist,add,retreats,person=T002; start_on=2026-01-20,T002,,\n"
+        "3,2026-02-28T23:59:59,archivist,update,people,ref=T001,T001,,\n"
+        "4,2026-03-01T00:00:00,archivist,add,organisations,code=NHS-W,,,\n"
     )
 
 

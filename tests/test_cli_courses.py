@@ -39,7 +39,7 @@ def test_course_add_confirms_and_stores_co_teachers(run, engine):
 def test_course_add_records_one_audit_entry_about_the_lead(run, engine):
     build_service(run, engine)
     add_course(run, "MBCT-2026-07", "MBCT", "2026-09-01", "T001", "--co-teacher", "S01", "--co-teacher", "T002")
-    assert audit_rows(run, "--record-type", "course") == [("tester", "add", "course", "code=MBCT-2026-07", "T001")]
+    assert audit_rows(run, "--record-type", "courses") == [("tester", "add", "courses", "code=MBCT-2026-07", "T001")]
 
 
 def test_course_show_as_a_table(run, engine):
@@ -96,10 +96,10 @@ def test_course_list_filters_by_programme_and_dates(run, engine):
 def test_course_list_as_json_gives_lists_numbers_and_booleans(run, engine):
     _courses(run, engine)
     assert ok_json(run, "course", "list", "--programme", "MBCT") == [
-        {"code": "MBCT-2026-07", "programme": "MBCT", "start_on": "2026-09-01", "lead": "T001", "co_teachers": [],
-         "participants": 12, "supervised": True, "setting": None},
-        {"code": "MBCT-2025-02", "programme": "MBCT", "start_on": "2025-02-03", "lead": "S01", "co_teachers": ["T001"],
-         "participants": None, "supervised": None, "setting": None},
+        {"id": 2, "code": "MBCT-2026-07", "programme": "MBCT", "start_on": "2026-09-01", "lead": "T001",
+         "co_teachers": [], "participants": 12, "supervised": True, "setting": None},
+        {"id": 1, "code": "MBCT-2025-02", "programme": "MBCT", "start_on": "2025-02-03", "lead": "S01",
+         "co_teachers": ["T001"], "participants": None, "supervised": None, "setting": None},
     ]
 
 

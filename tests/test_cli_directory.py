@@ -29,7 +29,7 @@ def test_group_help_shows_an_example(run, group):
 
 def test_org_add_confirms_and_records_an_audit_entry(run):
     ok(run, "org", "add", "NHS-W", "--name", "NHS West", "--region", "West", output="Added organisation NHS-W (NHS West, West).")
-    assert audit_rows(run) == [("tester", "add", "organisation", "code=NHS-W", None)]
+    assert audit_rows(run) == [("tester", "add", "organisations", "code=NHS-W", None)]
 
 
 def test_org_list_as_json_counts_people_and_active_people(run, engine):
@@ -135,7 +135,7 @@ def test_org_show_refuses_an_unknown_code(run, engine):
 def test_programme_add_confirms_and_records_an_audit_entry(run):
     ok(run, "programme", "add", "MBSR", "--name", "Mindfulness-Based Stress Reduction",
        output="Added programme MBSR (Mindfulness-Based Stress Reduction).")
-    assert audit_rows(run) == [("tester", "add", "programme", "code=MBSR", None)]
+    assert audit_rows(run) == [("tester", "add", "programmes", "code=MBSR", None)]
 
 
 def test_programme_list_counts_the_people_holding_a_stage(run, engine):
@@ -162,7 +162,7 @@ def test_programme_update_renames_it(run, engine):
     build_service(run, engine)
     ok(run, "programme", "update", "MBSR", "--name", "MBSR (adapted)", output="Programme MBSR is now called MBSR (adapted).")
     assert ok_json(run, "programme", "list")[1] == {"code": "MBSR", "name": "MBSR (adapted)", "people": 1}
-    assert audit_rows(run, "--record-type", "programme")[-1] == ("tester", "update", "programme", "code=MBSR", None)
+    assert audit_rows(run, "--record-type", "programmes")[-1] == ("tester", "update", "programmes", "code=MBSR", None)
 
 
 def test_programme_update_refuses_an_unknown_code(run, engine):
@@ -178,7 +178,7 @@ def test_person_add_confirms_and_records_an_audit_entry_about_the_person(run, en
     build_service(run, engine)
     ok(run, "person", "add", "T010", "--name", "Iona Grant", "--organisation", "NHS-S", "--email", "iona@example.org",
        "--joined-on", "2023-04-03", "--planned-leaving-on", "2030-03-31", output="Added T010 (Iona Grant, NHS-S).")
-    assert audit_rows(run, "--person", "T010") == [("tester", "add", "person", "ref=T010", "T010")]
+    assert audit_rows(run, "--person", "T010") == [("tester", "add", "people", "ref=T010", "T010")]
     shown = ok_json(run, "person", "show", "T010")
     assert {k: shown[k] for k in ("ref", "name", "email", "organisation", "status", "joined_on", "left_on",
                                   "planned_leaving_on", "region")} == {
@@ -255,7 +255,7 @@ def test_person_update_changes_only_the_options_given(run, engine):
     )
     entry = ok_json(run, "audit", "list", "--person", "R01")[-1]
     assert (entry["actor"], entry["action"], entry["record_type"], entry["record"]) == (
-        "tester", "update", "person", "ref=R01"
+        "tester", "update", "people", "ref=R01"
     )
     assert json.loads(entry["details"]) == {
         "name": ["Rhona Reid", "Rhona Reid-Lang"],
@@ -303,7 +303,7 @@ def test_person_leave_records_the_day_and_status_left(run, engine):
     ok(run, "person", "leave", "T001", "--on", "2025-03-31", output="T001 left on 2025-03-31.")
     shown = ok_json(run, "person", "show", "T001")
     assert (shown["status"], shown["left_on"]) == ("left", "2025-03-31")
-    assert audit_rows(run, "--person", "T001")[-1] == ("tester", "leave", "person", "ref=T001", "T001")
+    assert audit_rows(run, "--person", "T001")[-1] == ("tester", "leave", "people", "ref=T001", "T001")
 
 
 def test_person_leave_can_record_a_retirement(run, engine):
@@ -404,27 +404,31 @@ def test_person_show_as_json_gives_stages_supervision_sessions_and_the_last_year
     _person_with_history(run, engine)
     shown = ok_json(run, "person", "show", "T001")
     assert shown["stages"] == [
-        {"person": "T001", "programme": "MBCT", "stage": "supervisor", "attained_on": "2025-01-01",
+        {"id": 7, "person": "T001", "programme": "MBCT", "stage": "supervisor", "attained_on": "2025-01-01",
          "assessed_by": None, "tac_level": None},
-        {"person": "T001", "programme": "MBCT", "stage": "teacher", "attained_on": "2022-06-01",
+        {"id": 4, "person": "T001", "programme": "MBCT", "stage": "teacher", "attained_on": "2022-06-01",
          "assessed_by": None, "tac_level": None},
     ]
     assert shown["current_stages"] == ["MBCT supervisor"]
     assert shown["supervisors"] == [
-        {"supervisor": "S01", "supervisee": "T001", "programme": "MBCT", "started_on": "2023-01-01", "ended_on": None}
+        {"id": 2, "supervisor": "S01", "supervisee": "T001", "programme": "MBCT", "started_on": "2023-01-01",
+         "ended_on": None}
     ]
     assert shown["supervisees"] == [
-        {"supervisor": "T001", "supervisee": "T002", "programme": "MBCT", "started_on": "2025-02-01", "ended_on": None}
+        {"id": 3, "supervisor": "T001", "supervisee": "T002", "programme": "MBCT", "started_on": "2025-02-01",
+         "ended_on": None}
     ]
     assert shown["recent_sessions"] == [
-        {"supervisor": "S01", "supervisee": "T001", "held_on": days_ago(3), "minutes": 60, "kind": "individual",
-         "mode": "video", "programme": "MBCT"}
+        {"id": 1, "supervisor": "S01", "supervisee": "T001", "held_on": days_ago(3), "minutes": 60,
+         "kind": "individual", "mode": "video", "programme": "MBCT"}
     ]
     assert shown["cpd"] == [
-        {"person": "T001", "date": days_ago(10), "hours": 6, "category": "workshop", "description": "Inquiry skills day"}
+        {"id": 1, "person": "T001", "date": days_ago(10), "hours": 6, "category": "workshop",
+         "description": "Inquiry skills day"}
     ]
     assert shown["retreats"] == [
-        {"person": "T001", "start_on": days_ago(60), "days": 5, "led_by": "Gaia House", "residential": True, "online": None}
+        {"id": 1, "person": "T001", "start_on": days_ago(60), "days": 5, "led_by": "Gaia House", "residential": True,
+         "online": None}
     ]
 
 

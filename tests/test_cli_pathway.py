@@ -20,16 +20,16 @@ def test_stage_add_confirms_and_records_an_audit_entry_about_the_person(run, eng
     ok(run, "stage", "add", "--person", "T002", "--programme", "MBCT", "--stage", "teacher", "--on", "2025-02-01",
        "--assessed-by", "S01", "--tac-level", "competent", output="T002 attained teacher in MBCT on 2025-02-01.")
     assert audit_rows(run, "--person", "T002")[-1] == (
-        "tester", "add", "stage", "person=T002; programme=MBCT; stage=teacher", "T002"
+        "tester", "add", "stages", "person=T002; programme=MBCT; stage=teacher", "T002"
     )
 
 
 def test_stage_list_is_newest_first_and_filters_by_person_and_stage(run, engine):
     build_service(run, engine)
     assert ok_json(run, "stage", "list", "--person", "S01") == [
-        {"person": "S01", "programme": "MBCT", "stage": "supervisor", "attained_on": "2019-01-15",
+        {"id": 3, "person": "S01", "programme": "MBCT", "stage": "supervisor", "attained_on": "2019-01-15",
          "assessed_by": "R01", "tac_level": "proficient"},
-        {"person": "S01", "programme": "MBCT", "stage": "teacher", "attained_on": "2015-06-01",
+        {"id": 2, "person": "S01", "programme": "MBCT", "stage": "teacher", "attained_on": "2015-06-01",
          "assessed_by": "R01", "tac_level": "competent"},
     ]
     assert [(s["person"], s["stage"]) for s in ok_json(run, "stage", "list", "--stage", "teacher")] == [
@@ -121,8 +121,10 @@ def test_training_list_finds_a_person_as_trainer_or_trainee_newest_first(run, en
     ok(run, "training", "add", "--trainer", "R01", "--trainee", "T001", "--programme", "MBCT", "--stage", "teacher",
        "--on", "2021-06-01")
     assert ok_json(run, "training", "list", "--person", "S01") == [
-        {"trainer": "S01", "trainee": "T002", "programme": "MBCT", "stage": "teacher", "trained_on": "2024-05-01"},
-        {"trainer": "R01", "trainee": "S01", "programme": "MBCT", "stage": "trainer", "trained_on": "2020-11-01"},
+        {"id": 2, "trainer": "S01", "trainee": "T002", "programme": "MBCT", "stage": "teacher",
+         "trained_on": "2024-05-01"},
+        {"id": 1, "trainer": "R01", "trainee": "S01", "programme": "MBCT", "stage": "trainer",
+         "trained_on": "2020-11-01"},
     ]
     assert ok(run, "training", "list", "--from", "2021-01-01", "--format", "csv").stdout == (
         "trainer,trainee,programme,stage,trained_on\n"

@@ -223,6 +223,7 @@ def test_nominate_then_list_nominations_as_json(run, tmp_path):
     listed = json.loads(_ok(run("succession", "nominations", "--format", "json")).stdout)
     assert listed == [
         {
+            "id": 1,
             "person": "C",
             "programme": "MBCT",
             "region": "North",
@@ -233,6 +234,7 @@ def test_nominate_then_list_nominations_as_json(run, tmp_path):
             "nominated_on": dt.date.today().isoformat(),
         },
         {
+            "id": 2,
             "person": "D",
             "programme": "MBCT",
             "region": "North",
@@ -265,11 +267,11 @@ def test_nominate_and_withdraw_are_in_the_audit_trail(run, tmp_path):
     _post_service().load(run, tmp_path)
     _ok(run("succession", "nominate", "--post", "trainer/MBCT/North", "--candidate", "C", "--readiness", "ready_now"))
     _ok(run("succession", "withdraw", "--post", "trainer/MBCT/North", "--candidate", "C"))
-    entries = json.loads(_ok(run("audit", "list", "--record-type", "nomination", "--format", "json")).stdout)
+    entries = json.loads(_ok(run("audit", "list", "--record-type", "nominations", "--format", "json")).stdout)
     key = "person=C; programme=MBCT; region=North; role=trainer"
     assert [(e["actor"], e["action"], e["record_type"], e["record"], e["person"]) for e in entries] == [
-        ("tester", "add", "nomination", key, "C"),
-        ("tester", "withdraw", "nomination", key, "C"),
+        ("tester", "add", "nominations", key, "C"),
+        ("tester", "withdraw", "nominations", key, "C"),
     ]
     assert all(e["at"].startswith(dt.date.today().isoformat()) for e in entries)
 

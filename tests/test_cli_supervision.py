@@ -43,8 +43,8 @@ def test_link_confirms_and_records_an_audit_entry_about_the_supervisee(run, engi
     build_service(run, engine)
     ok(run, "supervision", "link", "--supervisor", "S01", "--supervisee", "T001", "--programme", "MBCT",
        "--from", "2023-01-01", output="S01 supervises T001 in MBCT from 2023-01-01.")
-    assert audit_rows(run, "--record-type", "supervision link") == [
-        ("tester", "add", "supervision link", "supervisor=S01; supervisee=T001; programme=MBCT; started_on=2023-01-01", "T001")
+    assert audit_rows(run, "--record-type", "supervision") == [
+        ("tester", "add", "supervision", "supervisor=S01; supervisee=T001; programme=MBCT; started_on=2023-01-01", "T001")
     ]
 
 
@@ -139,12 +139,12 @@ def test_end_closes_the_current_link_and_keeps_it_as_history(run, engine):
     ok(run, "supervision", "end", "--supervisor", "S01", "--supervisee", "T001", "--programme", "MBCT",
        "--on", "2025-06-30", output="S01 no longer supervises T001 in MBCT from 2025-06-30.")
     assert ok_json(run, "supervision", "links") == [
-        {"supervisor": "S01", "supervisee": "T001", "programme": "MBCT", "started_on": "2023-01-01",
+        {"id": 1, "supervisor": "S01", "supervisee": "T001", "programme": "MBCT", "started_on": "2023-01-01",
          "ended_on": "2025-06-30"}
     ]
     assert ok_json(run, "supervision", "links", "--current") == []
-    assert audit_rows(run, "--record-type", "supervision link")[-1] == (
-        "tester", "end", "supervision link", "supervisor=S01; supervisee=T001; programme=MBCT; started_on=2023-01-01", "T001"
+    assert audit_rows(run, "--record-type", "supervision")[-1] == (
+        "tester", "end", "supervision", "supervisor=S01; supervisee=T001; programme=MBCT; started_on=2023-01-01", "T001"
     )
 
 
@@ -238,8 +238,8 @@ def test_log_an_individual_session(run, engine):
     assert result.exit_code == 0, result.output
     assert result.stdout == "Logged a 60-minute individual session on 2026-11-20: S01 with T001.\n"
     assert ok_json(run, "supervision", "sessions") == [
-        {"supervisor": "S01", "supervisee": "T001", "held_on": "2026-11-20", "minutes": 60, "kind": "individual",
-         "mode": "video", "programme": "MBCT"}
+        {"id": 1, "supervisor": "S01", "supervisee": "T001", "held_on": "2026-11-20", "minutes": 60,
+         "kind": "individual", "mode": "video", "programme": "MBCT"}
     ]
 
 
@@ -252,8 +252,8 @@ def test_log_a_group_session_stores_one_row_and_one_audit_entry_per_supervisee(r
     after = table_counts(engine)
     assert after["supervision_sessions"] == before["supervision_sessions"] + 3
     assert after["audit_log"] == before["audit_log"] + 3
-    assert audit_rows(run, "--record-type", "session") == [
-        ("tester", "add", "session", f"supervisor=S01; supervisee={ref}; held_on=2026-11-20; kind=group", ref)
+    assert audit_rows(run, "--record-type", "sessions") == [
+        ("tester", "add", "sessions", f"supervisor=S01; supervisee={ref}; held_on=2026-11-20; kind=group", ref)
         for ref in ("T001", "T002", "T003")
     ]
 
@@ -439,14 +439,14 @@ def test_sessions_are_listed_newest_first_without_notes_as_json(run, engine):
     _sessions(run, engine)
     sessions = ok_json(run, "supervision", "sessions")
     assert sessions == [
-        {"supervisor": "S01", "supervisee": "T001", "held_on": "2026-11-02", "minutes": 90, "kind": "group",
-         "mode": None, "programme": "MBCT"},
-        {"supervisor": "S01", "supervisee": "T002", "held_on": "2026-11-02", "minutes": 90, "kind": "group",
-         "mode": None, "programme": "MBCT"},
-        {"supervisor": "S01", "supervisee": "T001", "held_on": "2026-10-05", "minutes": 60, "kind": "individual",
-         "mode": "video", "programme": None},
-        {"supervisor": "S01", "supervisee": "T003", "held_on": "2026-09-14", "minutes": 45, "kind": "peer",
-         "mode": None, "programme": None},
+        {"id": 2, "supervisor": "S01", "supervisee": "T001", "held_on": "2026-11-02", "minutes": 90,
+         "kind": "group", "mode": None, "programme": "MBCT"},
+        {"id": 3, "supervisor": "S01", "supervisee": "T002", "held_on": "2026-11-02", "minutes": 90,
+         "kind": "group", "mode": None, "programme": "MBCT"},
+        {"id": 1, "supervisor": "S01", "supervisee": "T001", "held_on": "2026-10-05", "minutes": 60,
+         "kind": "individual", "mode": "video", "programme": None},
+        {"id": 4, "supervisor": "S01", "supervisee": "T003", "held_on": "2026-09-14", "minutes": 45,
+         "kind": "peer", "mode": None, "programme": None},
     ]
 
 
@@ -466,7 +466,9 @@ def test_sessions_as_a_table_never_show_notes(run, engine):
     table = ok(run, "supervision", "sessions").stdout
     assert "notes" not in table.lower()
     assert NOTES not in table
-    assert table.splitlines()[0].split() == ["supervisor", "supervisee", "held_on", "minutes", "kind", "mode", "programme"]
+    assert table.splitlines()[0].split() == [
+        "id", "supervisor", "supervisee", "held_on", "minutes", "kind", "mode", "programme"
+    ]
     assert len(table.splitlines()) == 2 + 4
 
 
@@ -506,7 +508,7 @@ def test_show_notes_prints_the_notes_and_audits_the_reading(run, engine):
     assert after == {**before, "audit_log": before["audit_log"] + 1}
     entry = ok_json(run, "audit", "list")[-1]
     assert (entry["actor"], entry["action"], entry["record_type"], entry["record"], entry["person"]) == (
-        "tester", "read_notes", "session", "person=T001", "T001"
+        "tester", "read_notes", "sessions", "person=T001", "T001"
     )
     assert json.loads(entry["details"]) == {"sessions": 2}
 
@@ -514,6 +516,8 @@ def test_show_notes_prints_the_notes_and_audits_the_reading(run, engine):
 def test_show_notes_as_a_table_has_a_notes_column(run, engine):
     _sessions(run, engine)
     lines = ok(run, "supervision", "sessions", "--show-notes", "--kind", "individual").stdout.splitlines()
-    assert lines[0].split() == ["supervisor", "supervisee", "held_on", "minutes", "kind", "mode", "programme", "notes"]
+    assert lines[0].split() == [
+        "id", "supervisor", "supervisee", "held_on", "minutes", "kind", "mode", "programme", "notes"
+    ]
     assert lines[2].endswith(NOTES)
-    assert audit_rows(run)[-1] == ("tester", "read_notes", "session", "kind=individual", None)
+    assert audit_rows(run)[-1] == ("tester", "read_notes", "sessions", "kind=individual", None)

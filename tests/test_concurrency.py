@@ -76,7 +76,7 @@ def test_eight_processes_logging_200_sessions_each_at_once_store_all_1600_once(r
             .join(supervisee, supervisee.c.id == sessions.c.supervisee_id)
         ).all()
         audited = connection.execute(
-            select(AuditEntry.actor, AuditEntry.record_key).where(AuditEntry.action == "add", AuditEntry.record_type == "session")
+            select(AuditEntry.actor, AuditEntry.record_key).where(AuditEntry.action == "add", AuditEntry.record_type == "sessions")
         ).all()
     expected = {
         (ref, SUPERVISEES[n % len(SUPERVISEES)], days_ago(1 + n), "individual", f"session {n} of {ref}")

@@ -3,9 +3,11 @@ output, and files readable by their owner only."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
+import threading
 
 import pytest
 from click.testing import CliRunner
@@ -43,15 +45,19 @@ def test_db_backup_copies_the_committed_rows_owner_only_while_another_connection
 ):
     _load_demo(run)
     committed = table_counts(engine)
-    writer = sqlite3.connect(sqlite_path(make_url(db_url)), isolation_level=None)
+    destination = tmp_path / "backups" / "copy.db"
+    destination.parent.mkdir()
+    # The writer holds the database, its programme uncommitted, while the copy is made;
+    # it rolls back a second later, and only then can the backup write its audit entry.
+    writer = sqlite3.connect(sqlite_path(make_url(db_url)), isolation_level=None, check_same_thread=False)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO programmes (code, name) VALUES ('UNCOMMITTED', 'Not yet')")
+    rollback = threading.Timer(1.0, writer.execute, args=("ROLLBACK",))
+    rollback.start()
     try:
-        writer.execute("BEGIN IMMEDIATE")
-        writer.execute("INSERT INTO programmes (code, name) VALUES ('UNCOMMITTED', 'Not yet')")
-        destination = tmp_path / "backups" / "copy.db"
-        destination.parent.mkdir()
         result = run("db", "backup", str(destination))
     finally:
-        writer.execute("ROLLBACK")
+        rollback.join()
         writer.close()
     assert result.exit_code == 0, result.output
     assert result.stdout == f"Backed up to {destination} (readable by you only).\n"
@@ -65,6 +71,14 @@ def test_db_backup_copies_the_committed_rows_owner_only_while_another_connection
         copy.dispose()
     checked = CliRunner().invoke(cli, ["--db", str(destination), "db", "check"])
     assert checked.exit_code == 0, checked.output
+    # The source's audit trail ends with the backup, which holds every confidential note.
+    assert table_counts(engine) == {**committed, "audit_log": committed["audit_log"] + 1}
+    listed = run("audit", "list", "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    last = json.loads(listed.stdout)[-1]
+    assert (last["actor"], last["action"], last["record_type"], last["record"], last["person"]) == (
+        "tester", "export", "database", str(destination.resolve()), None
+    )
 
 
 def test_db_backup_refuses_a_file_that_exists_and_leaves_it_alone(run, tmp_path, sqlite_only):

@@ -91,13 +91,13 @@ def test_export_data_to_a_file_is_owner_only_and_audited(run, demo, tmp_path):
     assert data["person"]["ref"] == REF and len(data["sessions"]) == 54
     entries = _audit(run, "--person", REF)
     assert [(e["actor"], e["action"], e["record_type"], e["record"]) for e in entries] == [
-        ("tester", "export_data", "person", f"ref={REF}")
+        ("tester", "export", "people", f"ref={REF}")
     ]
     new = tmp_path / "new.json"
     _ok(run, "person", "export-data", REF, "--out", str(new))
     assert stat.S_IMODE(os.stat(new).st_mode) == 0o600
     # The second export holds the audit entry of the first.
-    assert [e["action"] for e in json.loads(new.read_text())["audit"]] == ["export_data"]
+    assert [e["action"] for e in json.loads(new.read_text())["audit"]] == ["export"]
 
 
 def test_export_data_of_an_unknown_person_is_refused_and_writes_nothing(run, demo, engine, tmp_path):

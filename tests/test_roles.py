@@ -16,7 +16,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from mbp_registry.cli.main import cli
-from mbp_registry.registry.roles import SESSION_COLUMNS_WITHOUT_NOTES, roles_sql
+from mbp_registry.registry.roles import (
+    AUDIT_COLUMNS_WITHOUT_NOTES,
+    SESSION_COLUMNS_WITHOUT_NOTES,
+    SESSION_COLUMNS_WRITTEN,
+    roles_sql,
+)
 from tests.conftest import pg_base_url
 
 PERMISSION_DENIED = "42501"
@@ -31,8 +36,14 @@ def test_db_roles_prints_the_three_roles_with_their_grants_and_revokes():
         assert f"CREATE ROLE {role} NOLOGIN;" in sql
     lines = sql.splitlines()
     columns = ", ".join(SESSION_COLUMNS_WITHOUT_NOTES)
-    assert "REVOKE UPDATE, DELETE, TRUNCATE ON registry.audit_log FROM svc_supervisor, svc_governance;" in lines
-    assert "GRANT INSERT ON registry.supervision_sessions, registry.audit_log TO svc_supervisor;" in lines
+    assert "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON registry.audit_log FROM svc_supervisor, svc_governance;" in lines
+    written = ", ".join(SESSION_COLUMNS_WRITTEN)
+    assert "id" not in SESSION_COLUMNS_WRITTEN
+    assert f"GRANT INSERT ({written}), UPDATE ({written}), DELETE ON registry.supervision_sessions TO svc_supervisor;" in lines
+    assert not [line for line in lines if line.startswith("GRANT") and "audit_log TO svc_supervisor" in line]
+    audit_columns = ", ".join(AUDIT_COLUMNS_WITHOUT_NOTES)
+    assert "notes_before" not in audit_columns and "reason" in audit_columns
+    assert f"GRANT SELECT ({audit_columns}) ON registry.audit_log TO svc_governance;" in lines
     # Supervisors and governance read the sessions table only column by column, never its notes.
     reads = [line for line in lines if line.startswith("GRANT SELECT") and re.search(r"registry\.supervision_sessions\b(?!_)", line)]
     assert reads == [
@@ -162,9 +173,16 @@ def test_a_supervisor_reads_only_their_own_notes_and_cannot_change_the_audit_log
         _denied(connection, "UPDATE audit_log SET actor = 'someone else'")
         _denied(connection, "DELETE FROM audit_log")
         _denied(connection, "TRUNCATE audit_log")
-        _denied(connection, "UPDATE supervision_sessions SET notes = 'overwritten'")
-        _denied(connection, "DELETE FROM supervision_sessions")
+        _denied(connection, "INSERT INTO audit_log (at, actor, action, record_type, record_key) "
+                            "VALUES (now(), 'x', 'add', 'sessions', 'x')")
+        _denied(connection, "SELECT mbp_bundle_values('public', '{}'::jsonb, ARRAY[]::text[])")
         _denied(connection, "UPDATE people SET name = 'x'")
+    # Another supervisor's sessions are out of reach: no row of theirs changes.
+    with supervisor.connect() as connection:
+        others = f"supervisor_id = (SELECT id FROM people WHERE ref = '{r['s2']}')"
+        assert connection.execute(text(f"UPDATE supervision_sessions SET minutes = 1 WHERE {others}")).rowcount == 0
+        assert connection.execute(text(f"DELETE FROM supervision_sessions WHERE {others}")).rowcount == 0
+        connection.rollback()
     with supervisor.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM my_session_notes")).scalar() == 2
 
@@ -188,14 +206,18 @@ def test_a_supervisor_logs_a_session_through_the_cli_but_cannot_list_notes(pg_ro
     assert result.stdout == f"Logged a 45-minute individual session on 2024-04-01: {r['s1']} with T1.\n"
     listed = CliRunner().invoke(cli, ["--db", as_supervisor, "supervision", "sessions", "--show-notes"])
     assert listed.exit_code == 1
-    assert listed.stderr.startswith("Error: database error: permission denied for table supervision_sessions")
+    assert listed.stderr == (
+        "Error: show-notes: this database login may not read session notes "
+        "(a supervisor reads their own sessions' notes in the my_session_notes view)\n"
+    )
     assert "Traceback" not in listed.output
     with r["connect_as"](r["s1"]).connect() as connection:
         assert connection.execute(text("SELECT notes FROM my_session_notes WHERE held_on = '2024-04-01'")).scalar() == "logged by myself"
     with psycopg.connect(r["conninfo"]) as admin:
         admin.execute(f'SET search_path TO "{r["schema"]}"')
         actions = admin.execute("SELECT actor, action, record_type FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    assert actions == (r["s1"], "add", "session")
+    # The supervisor may not write the audit trail: the database's trigger recorded the session.
+    assert actions == (r["s1"], "add", "sessions")
 
 
 def test_a_supervisor_cannot_log_a_session_in_another_supervisors_name(pg_roles):
@@ -233,3 +255,70 @@ def test_governance_reads_everything_but_notes_and_writes_nothing(pg_roles):
     refused = CliRunner().invoke(cli, ["--db", r["role_url"](r["gov"]), "programme", "add", "NEW", "--name", "New"])
     assert refused.exit_code == 1
     assert refused.stderr.startswith("Error: database error: permission denied for table programmes")
+
+
+def _admin_query(r, sql: str):
+    with psycopg.connect(r["conninfo"]) as admin:
+        admin.execute(f'SET search_path TO "{r["schema"]}"')
+        return admin.execute(sql).fetchall()
+
+
+def test_a_supervisor_corrects_their_own_session_and_the_database_records_it(pg_roles):
+    r = pg_roles
+    _setup_service(r)
+    as_supervisor = r["role_url"](r["s1"])
+    ids = dict(_admin_query(r, "SELECT held_on::text, id FROM supervision_sessions"))
+    mine, theirs = ids["2024-03-01"], ids["2024-03-03"]
+
+    def correct(*args):
+        return CliRunner().invoke(cli, ["--db", as_supervisor, "--actor", "someone else", *args])
+
+    amended = correct("amend", "sessions", str(mine), "--set", "minutes=50", "--reason", "it ran short")
+    assert amended.exit_code == 0, amended.output
+    assert amended.stdout == f"Amended sessions {mine}:\n  minutes: 60 -> 50\n"
+    # The notes this login cannot read are kept as they were.
+    assert _admin_query(r, f"SELECT minutes, notes FROM supervision_sessions WHERE id = {mine}") == [
+        (50, f"note by {r['s1']} on 2024-03-01")
+    ]
+    entry = _admin_query(
+        r, "SELECT actor, action, record_type, reason, before, after, notes_before FROM audit_log ORDER BY id DESC LIMIT 1"
+    )[0]
+    # Written by the trigger: the login, never the --actor the command was given.
+    assert entry[:4] == (r["s1"], "amend", "sessions", "it ran short")
+    assert (entry[4]["minutes"], entry[5]["minutes"], entry[4]["supervisee"], entry[4]["notes"]) == (60, 50, "T1", "<present>")
+    assert entry[6] == f"note by {r['s1']} on 2024-03-01"
+
+    refused = correct("amend", "sessions", str(theirs), "--set", "minutes=50", "--reason", "not mine")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        f"Error: id: sessions record {theirs} cannot be changed by this database login "
+        "(a supervisor may correct only the sessions they held)\n"
+    )
+    removed = correct("remove", "sessions", str(theirs), "--reason", "not mine")
+    assert removed.exit_code == 1 and "cannot be changed by this database login" in removed.stderr
+    assert _admin_query(r, f"SELECT minutes FROM supervision_sessions WHERE id = {theirs}") == [(60,)]
+
+    removed = correct("remove", "sessions", str(mine), "--reason", "logged twice")
+    assert removed.exit_code == 0, removed.output
+    assert _admin_query(r, "SELECT actor, action, reason FROM audit_log ORDER BY id DESC LIMIT 1") == [
+        (r["s1"], "remove", "logged twice")
+    ]
+    with r["connect_as"](r["s1"]).connect() as connection:
+        _denied(connection, "INSERT INTO audit_log (at, actor, action, record_type, record_key) "
+                            "VALUES (now(), 'x', 'amend', 'sessions', 'x')")
+        _denied(connection, "INSERT INTO supervision_sessions (id, supervisor_id, supervisee_id, held_on, minutes, kind) "
+                            f"SELECT 9999, id, id, '2024-05-01', 30, 'individual' FROM people WHERE ref = '{r['s1']}'")
+
+
+def test_a_change_made_outside_the_application_is_recorded_with_before_and_after(pg_roles):
+    r = pg_roles
+    _setup_service(r)
+    with psycopg.connect(r["conninfo"]) as admin:
+        admin.execute(f'SET search_path TO "{r["schema"]}"')
+        admin.execute("UPDATE supervision_sessions SET minutes = 75 WHERE held_on = '2024-03-02'")
+        admin.execute("DELETE FROM cpd_activities")  # none: no entry
+        admin.commit()
+    entry = _admin_query(r, "SELECT action, record_type, person_ref, before, after FROM audit_log ORDER BY id DESC LIMIT 1")[0]
+    assert entry[:3] == ("amend", "sessions", "T2")
+    assert (entry[3]["minutes"], entry[4]["minutes"], entry[3]["supervisor"], entry[3]["held_on"]) == (
+        60, 75, r["s1"], "2024-03-02")

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from .. import audit
 from .. import recordtypes as rt
 from ..fields import neutralise_formula
 from ..files import private_file, private_folder
@@ -30,8 +31,9 @@ def cell(value: Any) -> str:
     return neutralise_formula(str(value))
 
 
-def export_bundle(session: Session, directory: str | Path) -> dict[str, int]:
-    """Write every file of the bundle into `directory` (made owner-only); returns rows per file."""
+def export_bundle(session: Session, directory: str | Path, *, actor: str) -> dict[str, int]:
+    """Write every file of the bundle into `directory` (made owner-only); returns rows per
+    file. Audited: the bundle holds confidential notes."""
     directory = private_folder(directory, what="directory")
     written = {}
     for record_type in rt.ALL:
@@ -43,4 +45,7 @@ def export_bundle(session: Session, directory: str | Path) -> dict[str, int]:
                 writer.writerow([cell(row[name]) for name in record_type.columns])
                 count += 1
         written[record_type.file] = count
+    audit.record_export(
+        session, actor=actor, what="bundle", path=str(directory.resolve()), records=sum(written.values())
+    )
     return written

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from .. import audit
+from .. import audit, retired
 from ..errors import Invalid, RegistryError
 from .checks import cross_record_errors
 from .merge import Counts, ImportResult, merge
@@ -41,14 +41,18 @@ def import_bundle(
     dry_run: bool = False,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    restore: bool = False,
 ) -> ImportResult:
-    """Read, check and (unless `dry_run`) write a bundle. Raises ImportFailed on any error."""
+    """Read, check and (unless `dry_run`) write a bundle. Raises ImportFailed on any error.
+
+    A row equal to one that a correction replaced or removed is skipped (and counted in
+    `result.retired`), unless `restore` brings it back."""
     directory = Path(directory)
     if not directory.is_dir():
         raise Invalid(f"bundle: {str(directory)!r} is not a folder")
     problems = Problems()
     # On failure the caller rolls back, which also removes the staging tables.
-    staging = Staging(session.connection(), progress)
+    staging = Staging(session.connection(), progress, restore=restore)
     for bundle_file in read_bundle(directory, today or dt.date.today(), problems):
         staging.stage(bundle_file)
     problems.errors.extend(cross_record_errors(staging, problems))
@@ -57,6 +61,10 @@ def import_bundle(
     result = merge(staging, dry_run)
     staging.drop()
     if not dry_run:
+        if restore:
+            for staged in staging.files.values():
+                retired.restore_retired(session, staged.record_type, staged.matched_retired)
+        _audit_changes(session, result, actor)
         audit.record(
             session,
             actor=actor,
@@ -66,3 +74,18 @@ def import_bundle(
             details=json.dumps({name: vars(c) for name, c in result.counts.items()}),
         )
     return result
+
+
+def _audit_changes(session: Session, result: ImportResult, actor: str) -> None:
+    """One entry for each existing record the import changed, with its values before and after."""
+    for change in result.changes:
+        record_type = change.record_type
+        audit.record_change(
+            session,
+            actor=actor,
+            action="import",
+            record_type=record_type,
+            values=change.after,
+            before=audit.snapshot(record_type, change.before),
+            after=audit.snapshot(record_type, change.after),
+        )

@@ -11,6 +11,7 @@ from sqlalchemy import Column, Integer, Select, Table, func, insert, or_, select
 
 from .. import models
 from .. import recordtypes as rt
+from ..rows import rows_where
 from .staging import Staged, Staging
 from .tables import REFERENCED, TABLES, column_for, stored_fields
 
@@ -23,9 +24,21 @@ class Counts:
 
 
 @dataclass
+class Change:
+    """An existing record that the import changed: its bundle values before and after."""
+
+    record_type: rt.RecordType
+    before: dict
+    after: dict
+
+
+@dataclass
 class ImportResult:
     dry_run: bool
     counts: dict[str, Counts] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    # Rows equal to rows that corrections retired, by file: skipped, or restored.
+    retired: dict[str, int] = field(default_factory=dict)
 
     def as_rows(self) -> list[dict]:
         return [
@@ -40,12 +53,14 @@ def merge(staging: Staging, dry_run: bool) -> ImportResult:
     for record_type in rt.ALL:
         staged = staging.files.get(record_type.name)
         if staged is not None:
-            result.counts[record_type.file] = merge_staged(staging, staged, dry_run)
+            result.counts[record_type.file] = merge_staged(staging, staged, dry_run, result.changes)
+            if staged.matched_retired:
+                result.retired[record_type.file] = len(staged.matched_retired)
     return result
 
 
-def merge_staged(staging: Staging, staged: Staged, dry_run: bool) -> Counts:
-    """Merge one staged file into its table."""
+def merge_staged(staging: Staging, staged: Staged, dry_run: bool, changes: list[Change] | None = None) -> Counts:
+    """Merge one staged file into its table; each existing record changed is added to `changes`."""
     record_type, connection = staged.record_type, staging.connection
     target = TABLES[record_type.name]
     if connection.execute(select(target.c.id).limit(1)).first() is None:
@@ -63,6 +78,7 @@ def merge_staged(staging: Staging, staged: Staged, dry_run: bool) -> Counts:
     counts = Counts(added=added, updated=len(changed_ids), unchanged=staged.rows - added - len(changed_ids))
     if dry_run:
         return counts
+    before = _rows_by_id(connection, record_type, changed_ids)
     if changed_ids:
         if record_type is rt.PERSON and "email" in staged.present:
             _clear_moving_emails(staging, resolved, target)
@@ -73,7 +89,19 @@ def merge_staged(staging: Staging, staged: Staged, dry_run: bool) -> Counts:
         connection.execute(insert(target).from_select(every, select(*[resolved.c[c] for c in every]).where(new)))
     if co_teachers_given:
         _replace_co_teachers(staging)
+    if changes is not None and before:
+        after = _rows_by_id(connection, record_type, changed_ids)
+        changes.extend(Change(record_type, before[i], after[i]) for i in sorted(before))
     return counts
+
+
+def _rows_by_id(connection, record_type: rt.RecordType, ids: set[int]) -> dict[int, dict]:
+    """Bundle rows of the records with `ids`, by id."""
+    table, ordered, found = TABLES[record_type.name], sorted(ids), {}
+    for start in range(0, len(ordered), 10_000):
+        chunk = ordered[start : start + 10_000]
+        found.update((row["id"], row) for row in rows_where(connection, record_type, table.c.id.in_(chunk)))
+    return found
 
 
 def _clear_moving_emails(staging: Staging, resolved: Table, target: Table) -> None:

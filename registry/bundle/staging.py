@@ -7,12 +7,13 @@ removes them, and `drop` does so after a merge.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlalchemy import Column, Connection, Date, Index, Integer, MetaData, String, Table
 
 from .. import recordtypes as rt
+from .. import retired
 from .reader import BundleFile
 from .tables import TABLES, fill_stored_defaults, stored_fields
 
@@ -27,14 +28,17 @@ class Staged:
     rows: int = 0
     # The file's columns: an optional column left out leaves stored values alone.
     present: frozenset[str] = frozenset()
+    # Rows equal to one a correction retired: skipped, or (restoring) staged and listed.
+    matched_retired: list[dict] = field(default_factory=list)
 
 
 class Staging:
     """The temporary tables of one import."""
 
-    def __init__(self, connection: Connection, progress: Progress | None = None):
+    def __init__(self, connection: Connection, progress: Progress | None = None, *, restore: bool = False):
         self.connection = connection
         self.progress = progress
+        self.restore = restore
         self.metadata = MetaData()
         self.files: dict[str, Staged] = {}
         self.co_teachers: Table | None = None
@@ -56,8 +60,14 @@ class Staging:
         staged.present = frozenset(bundle_file.columns)
         batch: list[dict] = []
         co_batch: list[dict] = []
+        is_retired = self._retired_finder(record_type, bundle_file.columns)
         for line, values in bundle_file.records:
             fill_stored_defaults(record_type, values)
+            found = is_retired(values)
+            if found is not None:
+                staged.matched_retired.append(found)
+                if not self.restore:
+                    continue
             if record_type is rt.COURSE:
                 for ref in values.pop("co_teachers") or []:
                     co_batch.append({"line": line, "code": values["code"], "person": ref})
@@ -69,6 +79,14 @@ class Staging:
         key = [staged.table.c[name] for name in record_type.key_columns]
         Index(f"ix_{staged.table.name}_key", *key).create(self.connection)
         return staged
+
+    def _retired_finder(self, record_type: rt.RecordType, present) -> Callable[[dict], dict | None]:
+        """A function giving, for a row read, the retired row it equals on the file's columns (or None)."""
+        columns = [name for name in record_type.columns if name in present]
+        rows = {retired.row_text(row, columns): row for row in retired.retired_rows(self.connection, record_type)}
+        if not rows:
+            return lambda values: None
+        return lambda values: rows.get(retired.row_text(values, columns))
 
     def drop(self) -> None:
         for table in reversed(self.metadata.sorted_tables):

@@ -8,14 +8,16 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from .. import audit
 from .. import recordtypes as rt
 from ..files import write_private
 from ..rows import bundle_rows
 from .export import cell
 
 
-def export_workbook(session: Session, path: str | Path) -> dict[str, int]:
-    """Write every record type as a sheet of `path` (created owner-only); returns rows per sheet."""
+def export_workbook(session: Session, path: str | Path, *, actor: str) -> dict[str, int]:
+    """Write every record type as a sheet of `path` (created owner-only); returns rows per
+    sheet. Audited: the workbook holds confidential notes."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -32,7 +34,10 @@ def export_workbook(session: Session, path: str | Path) -> dict[str, int]:
     # leaves no half-written workbook behind.
     content = io.BytesIO()
     workbook.save(content)
-    write_private(path, content.getvalue(), what="xlsx")
+    written_to = write_private(path, content.getvalue(), what="xlsx")
+    audit.record_export(
+        session, actor=actor, what="workbook", path=str(written_to.resolve()), records=sum(written.values())
+    )
     return written
 
 

@@ -203,3 +203,25 @@ def what_if_text(data: dict, names: dict[str, str]) -> str:
         *(f"  - {name(r['person'])} would be a trainer of {r['programme']} with no successor." for r in new["no_successor"]),
     ]
     return "\n".join(lines + (said or ["  no new risks."]))
+
+
+def changes(before: dict | None, after: dict | None) -> str:
+    """What an audit entry changed, field by field: "minutes 45 -> 60; held_on ... -> ..."."""
+    if before is None or after is None:
+        return ""
+    shown = []
+    for name in after:
+        if before.get(name) != after.get(name):
+            shown.append(f"{name} {field_value(before.get(name))} -> {field_value(after.get(name))}")
+    return "; ".join(shown)
+
+
+def field_value(value) -> str:
+    """One bundle value as a correction shows it."""
+    if value is None or value == "" or value == []:
+        return "(empty)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(map(str, value))
+    return str(value)

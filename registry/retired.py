@@ -1,0 +1,67 @@
+"""Rows that corrections retired: a bundle row replaced by an amendment or removed, kept
+by its values so that importing the old spreadsheet again skips it (unless restored).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any, Iterable, Mapping
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from . import models
+from . import recordtypes as rt
+from .audit import plain
+
+
+def row_text(values: Mapping[str, Any], columns: Iterable[str]) -> str:
+    """The canonical text of a row's values on `columns` (compared between a retired row
+    and an imported one)."""
+    return json.dumps([plain(values.get(name)) for name in columns], default=str)
+
+
+def _fingerprint(record_type: rt.RecordType, values: Mapping[str, Any]) -> str:
+    return hashlib.sha256(row_text(values, record_type.columns).encode()).hexdigest()
+
+
+def retire(session: Session, record_type: rt.RecordType, before: dict) -> None:
+    fingerprint = _fingerprint(record_type, before)
+    retired = models.RetiredRow
+    name = record_type.type_name
+    found = session.execute(
+        select(retired.id).where(retired.record_type == name, retired.fingerprint == fingerprint)
+    ).first()
+    if found is None:
+        session.execute(
+            insert(retired).values(
+                record_type=name,
+                fingerprint=fingerprint,
+                values=before,
+                retired_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
+            )
+        )
+
+
+def unretire(session: Session, record_type: rt.RecordType, after: dict) -> None:
+    """A record amended back to values once retired makes them current again."""
+    retired = models.RetiredRow
+    session.execute(
+        delete(retired).where(
+            retired.record_type == record_type.type_name, retired.fingerprint == _fingerprint(record_type, after)
+        )
+    )
+
+
+def retired_rows(session: Session, record_type: rt.RecordType) -> list[dict]:
+    """The bundle values of the rows of `record_type` that corrections retired."""
+    retired = models.RetiredRow
+    return list(session.scalars(select(retired.values).where(retired.record_type == record_type.type_name)))
+
+
+def restore_retired(session: Session, record_type: rt.RecordType, rows: Iterable[dict]) -> None:
+    """Forget the retirement of `rows` (an import with --restore brought them back)."""
+    for row in rows:
+        unretire(session, record_type, row)
