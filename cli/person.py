@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mbp_registry.registry.vocab import LEAVING_STATUSES, STATUSES
+from mbp_registry.registry.vocab import ASSIGNABLE_STATUSES, LEAVING_STATUSES
 
 from .context import State, pass_state
 from .options import add, filter_options, policy_option, reading, update, writing
@@ -28,7 +28,7 @@ def person() -> None:
 @click.option("--name", required=True, help="Full name.")
 @click.option("--organisation", "--org", required=True, metavar="CODE", help="Organisation code.")
 @click.option("--email", help="Email address (unique).")
-@click.option("--status", type=click.Choice(STATUSES), default="active", show_default=True)
+@click.option("--status", type=click.Choice(ASSIGNABLE_STATUSES), default="active", show_default=True)
 @click.option("--joined-on", metavar="DATE", help="When they joined the service.")
 @click.option("--planned-leaving-on", metavar="DATE", help="A declared leaving or retirement date.")
 @pass_state
@@ -110,7 +110,7 @@ PERSON_RECORD = Output(
 @click.option("--name")
 @click.option("--organisation", "--org", metavar="CODE")
 @click.option("--email")
-@click.option("--status", type=click.Choice(STATUSES))
+@click.option("--status", type=click.Choice(ASSIGNABLE_STATUSES))
 @click.option("--joined-on", metavar="DATE")
 @click.option("--planned-leaving-on", metavar="DATE")
 @pass_state

@@ -3,6 +3,9 @@
 Erasure removes what identifies the person (name, email, ref, planned leaving date,
 the notes of their supervision) and keeps their records under an anonymous ref, so
 that counts in reports (sessions held, courses taught, workforce by year) stay true.
+It also ends their assessment: their status becomes `erased`, so that no report counts
+or lists them as active or assessed from then on, and they leave on the day of erasure
+unless they had left already (so the workforce of earlier dates still counts them).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from . import recordtypes as rt
 from .rows import find_row, rows_where
 from .bundle.tables import TABLES
 from .views import PERSON_FIELDS
+from .vocab import ERASED
 
 
 def subject_access(session: Session, ref: str, *, actor: str) -> dict:
@@ -41,8 +45,9 @@ def subject_access(session: Session, ref: str, *, actor: str) -> dict:
     return data
 
 
-def erase(session: Session, ref: str, *, actor: str) -> str:
-    """Remove a person's identifying details; returns the anonymous ref they keep."""
+def erase(session: Session, ref: str, *, actor: str, today: dt.date | None = None) -> str:
+    """Remove a person's identifying details and end their assessment; returns the
+    anonymous ref they keep."""
     find_row(session, rt.PERSON, ref)
     person = session.scalars(select(models.Person).where(models.Person.ref == ref)).one()
     anonymous = f"ERASED-{person.id:06d}"
@@ -50,6 +55,8 @@ def erase(session: Session, ref: str, *, actor: str) -> str:
     person.name = "(erased)"
     person.email = None
     person.planned_leaving_on = None
+    person.status = ERASED
+    person.left_on = person.left_on or max(today or dt.date.today(), person.joined_on or dt.date.min)
     sessions = models.SupervisionSession
     session.execute(update(sessions).where(sessions.supervisee_id == person.id).values(notes=None))
     _erase_from_audit_trail(session, ref, anonymous)

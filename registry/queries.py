@@ -1,6 +1,7 @@
 """The questions many reports ask, each written once as SQL.
 
 - a stage's rank as a number, and each person's highest stage as of a date;
+- since when each person may supervise (a qualifying session's supervisor);
 - who trained whom (the lineage's edges);
 - a date as a day number, for sums over rolling windows;
 - who was in post on a day.
@@ -42,6 +43,20 @@ def highest_stages(as_of: dt.date, *, per_programme: bool = True, programme: str
     if programme:
         query = query.where(stage.c.programme_id == programme_id(programme))
     return query.subquery("highest_stage")
+
+
+def qualified_since(minimum_stage: str = "supervisor"):
+    """The first day each person held `minimum_stage` or higher in any programme: a
+    subquery with columns person_id and since. Stages are never lost, so a person holds
+    it on day d exactly when since <= d (the contract's qualifying session: its
+    supervisor holds stage supervisor or higher in at least one programme that day)."""
+    stage = models.Stage.__table__
+    return (
+        select(stage.c.person_id, func.min(stage.c.attained_on).label("since"))
+        .where(stage_rank(stage.c.stage) >= STAGE_RANK[minimum_stage])
+        .group_by(stage.c.person_id)
+        .subquery("qualified")
+    )
 
 
 def training_edges(*, as_of: dt.date | None = None, programme: str | None = None):

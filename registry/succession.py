@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from . import models
 from .errors import NotFound
 from .queries import highest_stages, training_edges
-from .vocab import POST_ROLES, STAGE_RANK
+from .vocab import POST_ROLES, READY_NOW_STAGE, STAGE_RANK
 
 SUPERVISOR = STAGE_RANK["supervisor"]
 TRAINER = STAGE_RANK["trainer"]
@@ -303,38 +303,47 @@ def unsupervised(s: Snapshot) -> list[dict]:
 
 
 def posts(s: Snapshot) -> list[dict]:
-    """Each key post (role, programme, region): holders, nominated successors, bench strength."""
+    """Each key post (role, programme, region): holders, nominated successors, bench strength.
+    A nomination `not_counted` (see _successor) is neither ready now nor the emergency one."""
     holders: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for (ref, programme), rank in sorted(s.stages.items()):
-        if not s.active(ref):
-            continue
-        for role in POST_ROLES:
-            if rank >= STAGE_RANK[role]:
+        if s.active(ref):
+            for role in (role for role in POST_ROLES if rank >= STAGE_RANK[role]):
                 holders[(role, programme, s.people[ref].region)].append(ref)
     nominated: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for nomination in s.nominations:
         if s.active(nomination["person"]):
             nominated[(nomination["role"], nomination["programme"], nomination["region"])].append(nomination)
     rows = []
-    for role, programme, region in sorted(set(holders) | set(nominated), key=lambda k: (k[1], k[2], POST_ROLES.index(k[0]))):
-        held = holders.get((role, programme, region), [])
-        candidates = nominated.get((role, programme, region), [])
-        ready = sorted(c["person"] for c in candidates if c["readiness"] == "ready_now")
+    for post in sorted(set(holders) | set(nominated), key=lambda k: (k[1], k[2], POST_ROLES.index(k[0]))):
+        held = holders.get(post, [])
+        successors = [_successor(s, nomination, held) for nomination in nominated.get(post, [])]
+        counted = [c for c in successors if "not_counted" not in c]
+        ready = [c["person"] for c in counted if c["readiness"] == "ready_now"]
         rows.append(
             {
-                "role": role,
-                "programme": programme,
-                "region": region,
+                **dict(zip(("role", "programme", "region"), post)),
                 "holders": held,
-                "successors": [
-                    {"person": c["person"], "readiness": c["readiness"], "emergency": c["emergency"]} for c in candidates
-                ],
+                "successors": successors,
                 "ready_now": len(ready),
-                "emergency": sorted(c["person"] for c in candidates if c["emergency"]),
+                "emergency": sorted(c["person"] for c in counted if c["emergency"]),
                 "at_risk": len(held) == 1 and not ready,
             }
         )
     return rows
+
+
+def _successor(s: Snapshot, nomination: dict, holders: list[str]) -> dict:
+    """A nomination as the post lists it; with `not_counted` when it is no successor on the
+    as-of date: `holds_post` (the candidate holds the post already) or `below_stage` (a
+    `ready_now` candidate without the stage vocab.READY_NOW_STAGE names for the role)."""
+    ref, needed = nomination["person"], STAGE_RANK[READY_NOW_STAGE[nomination["role"]]]
+    successor = {key: nomination[key] for key in ("person", "readiness", "emergency")}
+    if ref in holders:
+        return {**successor, "not_counted": "holds_post"}
+    if nomination["readiness"] == "ready_now" and s.stage(ref, nomination["programme"]) < needed:
+        return {**successor, "not_counted": "below_stage"}
+    return successor
 
 
 def caseload(s: Snapshot) -> list[dict]:

@@ -16,7 +16,12 @@ TAC_LEVELS = (
     "advanced",
 )
 
-STATUSES = ("active", "on_leave", "left", "retired")
+# The statuses a person is given by `person add` and `person update`. `erased` is given
+# by erasure (UK GDPR) alone: the person's records stay, anonymous, and they leave every
+# assessed and active set.
+ASSIGNABLE_STATUSES = ("active", "on_leave", "left", "retired")
+ERASED = "erased"
+STATUSES = (*ASSIGNABLE_STATUSES, ERASED)
 # The statuses of a person who has left the service.
 LEAVING_STATUSES = ("left", "retired")
 SESSION_KINDS = ("individual", "group", "peer")
@@ -30,5 +35,8 @@ CPD_CATEGORIES = (
     "other",
 )
 POST_ROLES = ("supervisor", "trainer", "trainer_of_trainers")
+# The stage a `ready_now` successor to a post of each role holds at least in its
+# programme: the one just below the role (a trainer post needs a supervisor or higher).
+READY_NOW_STAGE = {role: STAGES[STAGE_RANK[role] - 2] for role in POST_ROLES}
 READINESS = ("ready_now", "1_2_years", "3_plus_years")
 

@@ -7,8 +7,9 @@ expected numbers can be worked out by hand. Organisations and programmes are fix
 - ORG-A (North), ORG-B (South), ORG-C (North);
 - MBCT and MBSR.
 
-A supervisor "SUP" (ORG-A, active, no stage, so never assessed) is always present to
-give supervision sessions.
+A supervisor "SUP" (ORG-A) is always present to give supervision sessions: a supervisor
+of MBCT since SUPERVISOR_SINCE, so that their sessions qualify, and on leave from
+teaching, so never assessed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ AS_OF_DATE = dt.date.fromisoformat(AS_OF)
 
 ORGANISATIONS = [("ORG-A", "Org A", "North"), ("ORG-B", "Org B", "South"), ("ORG-C", "Org C", "North")]
 PROGRAMMES = [("MBCT", "Mindfulness-Based Cognitive Therapy"), ("MBSR", "Mindfulness-Based Stress Reduction")]
+SUPERVISOR_SINCE = "2010-01-01"
 
 
 def before(days: int, as_of: dt.date = AS_OF_DATE) -> str:
@@ -53,8 +55,8 @@ def load(run, directory: Path, *, people: list[dict], cpd=(), retreats=(), sessi
       (supervisor, supervisee, held_on, minutes, kind)
     - courses: (code, programme, start_on, lead, [co_teachers], supervised)
     """
-    people_rows = [["SUP", "Sue Pervisor", "ORG-A", "active"]]
-    stage_rows = []
+    people_rows = [["SUP", "Sue Pervisor", "ORG-A", "on_leave"]]
+    stage_rows = [["SUP", "MBCT", "supervisor", SUPERVISOR_SINCE]]
     for p in people:
         people_rows.append([p["ref"], p["name"], p["org"], p["status"]])
         for programme, stage, attained_on in p["stages"]:

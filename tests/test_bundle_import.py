@@ -402,7 +402,7 @@ ERROR_CASES = [
     ("bad boolean", {"retreats.csv": sub("true,false", "yes,false")},
      ["retreats.csv:3: residential: 'yes' is not true or false"]),
     ("unknown status", {"people.csv": sub("on_leave", "away")},
-     ["people.csv:5: status: 'away' is not one of active, on_leave, left, retired"]),
+     ["people.csv:5: status: 'away' is not one of active, on_leave, left, retired, erased"]),
     ("unknown session kind", {"sessions.csv": sub("group", "triad")},
      ["sessions.csv:3: kind: 'triad' is not one of individual, group, peer"]),
     ("unknown stage", {"stages.csv": sub("trainee,2020", "apprentice,2020")},
@@ -553,7 +553,7 @@ def test_errors_in_several_files_are_all_listed_by_file_in_bundle_order_then_lin
         bundle,
         [
             "organisations.csv:3: 4 cells, but the header has 3",
-            "people.csv:5: status: 'away' is not one of active, on_leave, left, retired",
+            "people.csv:5: status: 'away' is not one of active, on_leave, left, retired, erased",
             "training.csv:3: trainer: 'P2' holds stage supervisor in MBCT on 2015-09-01; trainer or higher is needed",
             "sessions.csv:4: minutes: 'abc' is not a whole number",
             "cpd.csv:3: hours: 0 is out of range (greater than 0 and at most 100)",

@@ -7,9 +7,12 @@ as_of - 365 = 2025-06-30 is out, as_of - 364 = 2025-07-01 is in. No leap day fal
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.compliance_helpers import AS_OF, baseline, before, compliance, load, merge, monthly, people_of, row, teacher
+from tests.helpers import ok
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +110,8 @@ def test_cpd_hours_and_retreat_days_are_summed_exactly_over_the_window(run, tmp_
 
 
 def test_supervision_counts_individual_and_group_sessions_as_supervisee_not_peer_nor_as_supervisor(run, tmp_path):
-    load(run, tmp_path / "b", people=[teacher("P1"), teacher("P2"), teacher("P3")],
+    # P1 is a supervisor, so that the session P1 gives qualifies for P2.
+    load(run, tmp_path / "b", people=[teacher("P1", stage="supervisor"), teacher("P2"), teacher("P3")],
          cpd=[("P1", "2026-05-01", 30), ("P3", "2026-05-01", 30)],
          retreats=[("P1", "2026-05-02", 5), ("P3", "2026-05-02", 5)],
          sessions=[
@@ -129,6 +133,42 @@ def test_supervision_counts_individual_and_group_sessions_as_supervisee_not_peer
         # peer supervision only: 0 counted sessions < 1
         row("P3", compliant=False, cpd_hours=30.0, retreat_days=5.0, supervision_sessions=0,
             supervision_required=1, teaching=False, shortfalls=["supervision"], lapses_on=None),
+    ]
+
+
+def test_only_sessions_whose_supervisor_held_supervisor_stage_in_some_programme_that_day_count(run, tmp_path):
+    load(run, tmp_path / "b", people=[
+        teacher("Q1"), teacher("Q2"),
+        # TT is a teacher only: their sessions are on the record but never count.
+        teacher("TT"),
+        # NS becomes a supervisor of MBSR on 2026-03-01, and supervises in MBCT.
+        teacher("NS", stages=[("MBCT", "teacher", "2020-01-01"), ("MBSR", "supervisor", "2026-03-01")]),
+    ], cpd=[("Q1", "2026-06-01", 30), ("Q2", "2026-06-01", 30)],
+        retreats=[("Q1", "2026-06-02", 5), ("Q2", "2026-06-02", 5)],
+        sessions=[
+            ("Q1", "2025-09-01", 60, "individual"),  # SUP, a supervisor since 2010: counts
+            ("TT", "Q1", "2026-05-01", 60, "individual"),  # not counted
+            ("NS", "Q1", "2026-02-28", 60, "individual"),  # the day before NS is a supervisor: not counted
+            ("NS", "Q1", "2026-03-01", 60, "group"),  # the day NS becomes one: counts
+            ("TT", "Q2", "2026-03-01", 60, "individual"),  # not counted
+            ("TT", "Q2", "2026-04-01", 60, "group"),  # not counted
+        ])
+    people = {person["person"]: person for person in people_of(run)}
+    assert [people["Q1"], people["Q2"]] == [
+        # 2 qualifying sessions (2025-09-01 and 2026-03-01), 1 required. The first leaves
+        # on 2026-09-01 (1 left); the second on 2027-03-01 (0 left), before the CPD
+        # (2027-06-01) and the retreat (2027-06-02) leave: the lapse date. Counting every
+        # session would give 4, and 2027-05-01.
+        row("Q1", compliant=True, cpd_hours=30.0, retreat_days=5.0, supervision_sessions=2,
+            supervision_required=1, teaching=False, shortfalls=[], lapses_on="2027-03-01"),
+        # sessions with TT only: 0 qualifying sessions < 1
+        row("Q2", compliant=False, cpd_hours=30.0, retreat_days=5.0, supervision_sessions=0,
+            supervision_required=1, teaching=False, shortfalls=["supervision"], lapses_on=None),
+    ]
+    # Nor does `cpd due`: Q1 lapses on 2027-03-01 (act by 2027-02-28); Q2 is not compliant, so not due.
+    due = json.loads(ok(run, "cpd", "due", "--as-of", AS_OF, "--within", "365", "--format", "json").stdout)
+    assert [(r["person"], r["lapses_on"], r["act_by"], r["needs"]) for r in due if r["person"] in ("Q1", "Q2")] == [
+        ("Q1", "2027-03-01", "2027-02-28", ["needs 1 more supervision session"]),
     ]
 
 

@@ -1,5 +1,7 @@
 """The compliance report computed by the database equals the one computed from each
-person's dated records, on random histories around every boundary."""
+person's dated records, on random histories around every boundary, with sessions given
+by supervisors who are qualified, never qualified, or qualified from a day in or near
+the window (in the session's programme or in another)."""
 
 import datetime as dt
 
@@ -19,14 +21,23 @@ PEOPLE = 4
 ages = st.one_of(st.integers(0, 400), st.sampled_from([0, 1, 363, 364, 365, 366]))
 events = st.lists(st.tuples(st.integers(1, PEOPLE), ages), max_size=40)
 
+# Who gives a session: T1 (an assessed teacher of P, a supervisor of Q from a drawn day,
+# or never), SUPERVISOR (supervisor of P since 2020), TEACHER (teacher only: never
+# qualified) or TRAINER (trainee of P, then a trainer from a drawn day).
+SUPERVISOR, TEACHER, TRAINER = PEOPLE + 1, PEOPLE + 2, PEOPLE + 3
+supervisors = st.sampled_from([1, SUPERVISOR, SUPERVISOR, TEACHER, TRAINER])
+
 
 @st.composite
 def histories(draw):
     return {
         "cpd": draw(st.lists(st.tuples(st.integers(1, PEOPLE), ages, st.sampled_from([0.25, 2.5, 7.75, 10, 15])), max_size=20)),
         "retreats": draw(st.lists(st.tuples(st.integers(1, PEOPLE), ages, st.sampled_from([0.5, 2.5, 5])), max_size=8)),
-        "sessions": draw(st.lists(st.tuples(st.integers(1, PEOPLE), ages, st.sampled_from(["individual", "group", "peer"])), max_size=40)),
+        "sessions": draw(st.lists(st.tuples(st.integers(1, PEOPLE), ages, st.sampled_from(["individual", "group", "peer"]), supervisors), max_size=40)),
         "courses": draw(st.lists(st.tuples(st.integers(1, PEOPLE), ages), max_size=4)),
+        # Days before the as-of date on which T1 becomes a supervisor in programme Q
+        # and TRAINER a trainer in P (None: never, for T1).
+        "qualified": draw(st.tuples(st.one_of(st.none(), ages), ages)),
     }
 
 
@@ -39,6 +50,27 @@ policies = st.sampled_from(
 )
 
 
+def given_sessions(history) -> set[tuple]:
+    """The sessions of a history as (supervisor, supervisee, age, kind), SUPERVISOR when
+    none is drawn, nobody supervising themselves."""
+    sessions = {(*by, p, age, kind) if by else (SUPERVISOR, p, age, kind) for p, age, kind, *by in history["sessions"]}
+    return {row for row in sessions if row[0] != row[1]}
+
+
+def qualifying(history, policy: Policy) -> dict[int, int]:
+    """Worked out apart from the registry: each person's qualifying sessions in the
+    window (a counted kind, and a supervisor who held supervisor or higher that day);
+    the supervisors are assessed too, and are nobody's supervisee."""
+    supervisor_of_q, trainer_of_p = history.get("qualified", (None, 400))
+    # The oldest age (days before the as-of date) at which each supervisor was qualified.
+    qualified_from = {SUPERVISOR: 10**6, TRAINER: trainer_of_p, 1: -1 if supervisor_of_q is None else supervisor_of_q}
+    counts = {p: 0 for p in range(1, TRAINER + 1)}
+    for by, p, age, kind in given_sessions(history):
+        if kind in policy.counted_kinds and age < policy.window_days and age <= qualified_from.get(by, -1):
+            counts[p] += 1
+    return counts
+
+
 def fill(engine, history) -> None:
     day = lambda age: AS_OF - dt.timedelta(days=age)  # noqa: E731
     with engine.begin() as c:
@@ -46,10 +78,19 @@ def fill(engine, history) -> None:
             c.execute(table.delete())
         c.execute(insert(models.Organisation), [{"id": 1, "code": "O", "name": "O", "region": "R"}])
         c.execute(insert(models.Programme), [{"id": 1, "code": "P", "name": "P"}])
-        people = [{"id": i, "ref": f"T{i}", "name": f"T{i}", "organisation_id": 1, "status": "active", "email": None} for i in range(1, PEOPLE + 2)]
+        c.execute(insert(models.Programme), [{"id": 2, "code": "Q", "name": "Q"}])
+        people = [{"id": i, "ref": f"T{i}", "name": f"T{i}", "organisation_id": 1, "status": "active", "email": None} for i in range(1, PEOPLE + 4)]
         c.execute(insert(models.Person), people)
+        since = dt.date(2020, 1, 1)
+        supervisor_of_q, trainer_of_p = history.get("qualified", (None, 400))
+        stages = [(i, 1, "teacher", since) for i in range(1, PEOPLE + 1)] + [
+            (SUPERVISOR, 1, "supervisor", since), (TEACHER, 1, "teacher", since),
+            (TRAINER, 1, "trainee", since), (TRAINER, 1, "trainer", day(trainer_of_p)),
+        ]
+        if supervisor_of_q is not None:
+            stages.append((1, 2, "supervisor", day(supervisor_of_q)))
         c.execute(insert(models.Stage), [
-            {"person_id": i, "programme_id": 1, "stage": "teacher", "attained_on": dt.date(2020, 1, 1)} for i in range(1, PEOPLE + 2)
+            {"person_id": p, "programme_id": programme, "stage": stage, "attained_on": on} for p, programme, stage, on in stages
         ])
         cpd = {(p, age, h) for p, age, h in history["cpd"]}
         if cpd:
@@ -59,11 +100,11 @@ def fill(engine, history) -> None:
         retreats = {(p, age): d for p, age, d in history["retreats"]}
         if retreats:
             c.execute(insert(models.Retreat), [{"person_id": p, "start_on": day(age), "days": d} for (p, age), d in retreats.items()])
-        sessions = {(p, age, kind) for p, age, kind in history["sessions"]}
+        sessions = given_sessions(history)
         if sessions:
             c.execute(insert(models.SupervisionSession), [
-                {"supervisor_id": PEOPLE + 1, "supervisee_id": p, "held_on": day(age), "minutes": 60, "kind": kind}
-                for p, age, kind in sessions
+                {"supervisor_id": by, "supervisee_id": p, "held_on": day(age), "minutes": 60, "kind": kind}
+                for by, p, age, kind in sessions
             ])
         if history["courses"]:
             c.execute(insert(models.Course), [
@@ -91,6 +132,8 @@ def test_the_database_and_the_per_person_pass_give_the_same_report(engine, histo
         in_database = compliance_report(session, as_of=AS_OF, policy=policy)
         per_person = compliance_report(session, as_of=AS_OF, policy=policy, in_database=False)
         assert in_database == per_person
+        counted = {row["person"]: row["supervision_sessions"] for row in in_database["people"]}
+        assert counted == {f"T{p}": n for p, n in qualifying(history, policy).items()}
         for within in (30, 365):
             assert due(session, as_of=AS_OF, within=within, policy=policy) == due(
                 session, as_of=AS_OF, within=within, policy=policy, in_database=False

@@ -5,15 +5,20 @@ Both leave an audit entry."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import stat
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from mbp_registry.registry.annual import annual_report
 from mbp_registry.registry.demo import demo_bundle
 from mbp_registry.registry.models import Person, SupervisionSession
+from mbp_registry.registry.policy import default_policy
+from mbp_registry.registry.session import reading
+from tests.compliance_helpers import AS_OF, baseline, load, teacher
 from tests.helpers import table_counts
 from tests.safety_helpers import load_demo, text_cells_containing
 
@@ -128,7 +133,7 @@ def _reports(run) -> dict:
     )
 
 
-def test_erase_removes_identifying_details_and_keeps_the_counts_reports_need(run, demo, engine):
+def test_erase_removes_identifying_details_keeps_the_records_and_ends_assessment(run, demo, engine):
     # Records that mention the person in other people's records and in the audit trail.
     _ok(run, "person", "update", REF, "--email", "rachel@new.example.org", "--planned-leaving-on", "2030-01-01")
     _ok(run, "supervision", "log", "--supervisor", "R04", "--supervisee", REF, "--supervisee", "T001",
@@ -154,10 +159,24 @@ def test_erase_removes_identifying_details_and_keeps_the_counts_reports_need(run
         ).scalars().all()
     assert (person["ref"], person["name"], person["email"], person["planned_leaving_on"]) == (anonymous, "(erased)", None, None)
     assert len(notes) == 55 and set(notes) == {None}
+    # Erased and gone from today (they had not left before).
+    assert (person["status"], person["left_on"]) == ("erased", dt.date.today())
 
-    # Reports count the same records: only the ref and name they show have changed.
-    anonymised = _unordered(json.loads(json.dumps(reports).replace(f'"{REF}"', f'"{anonymous}"').replace(NAME, "(erased)")))
-    assert _reports(run) == anonymised
+    # The records stay, but the person is no longer assessed or active: the compliance
+    # report lists everyone else as before, the summary assesses one person fewer, and
+    # the succession report is the same but for R04, who supervised them.
+    after_reports = _reports(run)
+    assert after_reports["cpd compliance"] == {
+        **reports["cpd compliance"],
+        "people": [row for row in reports["cpd compliance"]["people"] if row["person"] != REF],
+    }
+    assert after_reports["cpd summary"]["assessed"] == reports["cpd summary"]["assessed"] - 1
+    assert anonymous not in json.dumps(after_reports["succession"])
+    caseload = [
+        {**row, "supervisees": row["supervisees"] - ((row["supervisor"], row["programme"]) == ("R04", "MBCT"))}
+        for row in reports["succession"]["caseload"]
+    ]
+    assert after_reports["succession"] == _unordered({**reports["succession"], "caseload": caseload})
 
     entries = _audit(run, "--person", anonymous)
     assert entries[-1]["action"] == "erase" and entries[-1]["record"] == f"ref={anonymous}"
@@ -186,3 +205,116 @@ def test_erase_of_an_unknown_person_is_refused(run, demo, engine):
     assert result.exit_code == 1
     assert result.stderr == "Error: ref: no person 'NOPE' in the registry\n"
     assert table_counts(engine) == before
+
+
+# ------------------------------------------------------------ erasure ends assessment
+
+
+def _json(run, *args):
+    return json.loads(_ok(run, *args, "--format", "json").stdout)
+
+
+def _annual_workforce(engine) -> tuple[dict, list[str]]:
+    with reading(engine) as session:
+        report = annual_report(session, dt.date.today().year, default_policy())
+    return report["workforce"]["total"], [p["person"] for p in report["movement"]["leavers"]]
+
+
+def test_an_erased_teacher_leaves_every_assessed_and_active_set_and_the_counts_drop_by_one(run, engine, tmp_path, monkeypatch):
+    monkeypatch.delenv("MBP_REGISTRY_POLICY", raising=False)
+    # NC: an active MBCT supervisor in the North with no record (not compliant) who alone
+    # supervises OK (compliant); NB: a South teacher with no record.
+    load(run, tmp_path / "b", people=[teacher("NC", stage="supervisor"), teacher("OK"), teacher("NB", "ORG-B")],
+         **baseline("OK"))
+    _ok(run, "supervision", "link", "--supervisor", "NC", "--supervisee", "OK", "--programme", "MBCT", "--from", "2024-01-01")
+    as_of = ("--as-of", AS_OF)
+    assert [p["person"] for p in _json(run, "cpd", "compliance", *as_of)["people"]] == ["NB", "NC", "OK"]
+    assert _json(run, "cpd", "summary", *as_of)["assessed"] == 3
+    assert [r["person"] for r in _json(run, "listing", "check", *as_of)] == ["NB", "NC", "OK"]
+    before = _json(run, "succession", "report", *as_of)
+    assert [r["person"] for r in before["single_points_of_failure"]] == ["NC"]
+    assert [(p["role"], p["holders"], p["at_risk"]) for p in before["posts"]] == [("supervisor", ["NC"], True)]
+    assert before["caseload"][0]["supervisees"] == 1
+    total_before, leavers_before = _annual_workforce(engine)
+
+    anonymous = _ok(run, "person", "erase", "NC", "--yes").stdout.split()[-1].rstrip(".")
+
+    assert [p["person"] for p in _json(run, "cpd", "compliance", *as_of)["people"]] == ["NB", "OK"]
+    # 2 assessed (was 3), 1 compliant; each requirement short for NB alone (was NB and NC).
+    short = {"short_of_cpd": 1, "short_of_retreat": 1, "short_of_supervision": 1}
+    assert _json(run, "cpd", "summary", *as_of) == {
+        "as_of": AS_OF,
+        "assessed": 2,
+        "compliant": 1,
+        "rate": 0.5,
+        "by_requirement": [{"requirement": r, "short": 1} for r in ("cpd", "retreat", "supervision")],
+        "by_region": [
+            {"region": "North", "assessed": 1, "compliant": 1, "rate": 1.0, **dict.fromkeys(short, 0)},
+            {"region": "South", "assessed": 1, "compliant": 0, "rate": 0.0, **short},
+        ],
+        "by_organisation": [
+            {"organisation": "ORG-A", "assessed": 1, "compliant": 1, "rate": 1.0, **dict.fromkeys(short, 0)},
+            {"organisation": "ORG-B", "assessed": 1, "compliant": 0, "rate": 0.0, **short},
+        ],
+    }
+    assert [r["person"] for r in _json(run, "listing", "check", *as_of)] == ["NB", "OK"]
+    after = _json(run, "succession", "report", *as_of)
+    # No longer a supervisor anyone can count on: OK has no active supervisor now.
+    assert (after["single_points_of_failure"], after["posts"], after["caseload"]) == ([], [], [])
+    assert after["unsupervised"] == [{"person": "OK", "programme": "MBCT", "region": "North"}]
+    # They leave today: in post at the start of the year, not at its end, and counted as a leaver.
+    total_after, leavers_after = _annual_workforce(engine)
+    assert total_after == {**total_before, "end": total_before["end"] - 1, "change": total_before["change"] - 1}
+    assert leavers_after == [*leavers_before, anonymous]
+    # Listed by their status, which erasure alone gives.
+    assert [p["ref"] for p in _json(run, "person", "list", "--status", "erased")] == [anonymous]
+    before_refusal = table_counts(engine)
+    for command in (("person", "update", "OK"), ("person", "add", "NEW", "--name", "New", "--org", "ORG-A")):
+        refused = run(*command, "--status", "erased")
+        assert refused.exit_code == 2 and "'erased'" in refused.stderr and refused.stdout == ""
+    assert table_counts(engine) == before_refusal
+
+
+def test_people_erased_before_revision_0005_are_given_the_erased_status_by_init(empty_db_url):
+    from alembic import command
+    from click.testing import CliRunner
+
+    from mbp_registry.cli.main import cli
+    from mbp_registry.registry import schema
+    from mbp_registry.registry.db import create_registry_engine, resolve_url
+
+    engine = create_registry_engine(resolve_url(empty_db_url))
+    with engine.begin() as connection:
+        command.upgrade(schema.alembic_config(connection), "0004")
+        connection.execute(text("INSERT INTO organisations (id, code, name, region) VALUES (1, 'O', 'O', 'North')"))
+        connection.execute(
+            text("INSERT INTO people (id, ref, name, organisation_id, status, joined_on, left_on) VALUES (:id, :ref, :name, 1, :status, :joined, :left)"),
+            [
+                # erased on 2025-03-04 (their audit entry), while active
+                {"id": 1, "ref": "ERASED-000001", "name": "(erased)", "status": "active", "joined": "2019-01-01", "left": None},
+                # erased after they had left: their leaving date stays
+                {"id": 2, "ref": "ERASED-000002", "name": "(erased)", "status": "retired", "joined": None, "left": "2023-05-01"},
+                # no audit entry, and joined after today: they leave on the day they joined
+                {"id": 3, "ref": "ERASED-000003", "name": "(erased)", "status": "on_leave", "joined": "2199-01-01", "left": None},
+                # not erased: an anonymous-looking ref alone, or a ref that is not their own
+                {"id": 4, "ref": "ERASED-000004", "name": "Real Name", "status": "active", "joined": None, "left": None},
+                {"id": 5, "ref": "ERASED-000009", "name": "(erased)", "status": "active", "joined": None, "left": None},
+            ],
+        )
+        connection.execute(
+            text("INSERT INTO audit_log (at, actor, action, record_type, record_key, person_ref) VALUES (:at, 'a', 'erase', 'people', :key, :ref)"),
+            [{"at": dt.datetime(2025, 3, 4, 10, 0), "key": "ref=ERASED-000001", "ref": "ERASED-000001"}],
+        )
+    result = CliRunner().invoke(cli, ["--db", empty_db_url, "init"])
+    assert result.exit_code == 0, result.output
+    with engine.connect() as connection:
+        people = connection.execute(text("SELECT id, status, left_on FROM people ORDER BY id")).all()
+    engine.dispose()
+    day = dt.date.fromisoformat
+    assert [(i, status, left_on if left_on is None else day(str(left_on))) for i, status, left_on in people] == [
+        (1, "erased", day("2025-03-04")),
+        (2, "erased", day("2023-05-01")),
+        (3, "erased", day("2199-01-01")),
+        (4, "active", None),
+        (5, "active", None),
+    ]

@@ -1,5 +1,6 @@
 """Who is assessed: people in an assessed status holding the policy's minimum stage (in
-any programme, or in the programme asked for) on the as-of date."""
+any programme, or in the programme asked for) on the as-of date. An erased person never
+is, whatever statuses a policy lists: erasure ends assessment."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import and_, exists, select
 from .. import models
 from ..policy import Policy
 from ..queries import programme_id, stage_rank
-from ..vocab import STAGE_RANK
+from ..vocab import ERASED, STAGE_RANK
 
 
 @dataclass
@@ -35,7 +36,9 @@ def assessed_people(as_of: dt.date, policy: Policy, scope: Scope):
     query = (
         select(person.id, person.ref, person.name, org.code, org.region)
         .join(org, org.id == person.organisation_id)
-        .where(person.status.in_(policy.assessed_statuses), exists().where(and_(*qualifying)))
+        .where(
+            person.status.in_(policy.assessed_statuses), person.status != ERASED, exists().where(and_(*qualifying))
+        )
         .order_by(person.ref)
     )
     if scope.organisation:

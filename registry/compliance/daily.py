@@ -5,6 +5,10 @@ A per-day query returns person_id, day (`queries.day_number`) and amount, for re
 dated in (as_of - window_days, as_of], grouped by person and day. Amounts are whole
 numbers so that sums are exact: hundredths of an hour of CPD, tenths of a retreat day,
 counted sessions (and, when asked, their minutes), 1 for a day on which courses start.
+
+A session is counted (the contract's *qualifying session*) for its supervisee when its
+kind is one the policy counts and its supervisor held stage `supervisor` or higher in
+some programme on its date; a session with anyone else is on the record but not counted.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from sqlalchemy import Integer, cast, func, literal_column, select, union_all
 
 from .. import models
 from ..policy import Policy
-from ..queries import day_number
+from ..queries import day_number, qualified_since
 
 
 def taught_courses(*conditions):
@@ -64,11 +68,18 @@ class DailySums:
         )
 
     def sessions(self, *, minutes: bool = False):
-        """Counted sessions per day, with their minutes in a column `minutes` if asked."""
+        """Qualifying sessions per day, with their minutes in a column `minutes` if asked."""
         held = models.SupervisionSession.__table__
+        qualified = qualified_since("supervisor")
         extra = {"minutes": func.sum(held.c.minutes)} if minutes else {}
         return self._per_day(
-            held.c.supervisee_id, held.c.held_on, held.c.kind.in_(self.counted_kinds), amount=func.count(), **extra
+            held.c.supervisee_id,
+            held.c.held_on,
+            held.c.kind.in_(self.counted_kinds),
+            held.c.supervisor_id == qualified.c.person_id,
+            held.c.held_on >= qualified.c.since,
+            amount=func.count(),
+            **extra,
         )
 
     def teaching(self):

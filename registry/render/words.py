@@ -6,7 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from ..vocab import READY_NOW_STAGE
+
 READINESS_WORDS = {"ready_now": "ready now", "1_2_years": "1-2 years", "3_plus_years": "3+ years"}
+# Why a nomination is no successor (succession._successor), completed with the post's role and programme.
+NOT_COUNTED_WORDS = {"holds_post": "holds the post already", "below_stage": "not yet a {stage} in {programme}"}
 RISK_LABELS = {
     "single_points_of_failure": "Single point of failure",
     "missing_generations": "Missing trainer generation",
@@ -133,9 +137,7 @@ def _risks_by_place(data: dict, name) -> list[str]:
         grouped[(risk["programme"], risk["region"])].append(_why_single_point(risk, name))
     for post in data.get("posts", []):
         if post["at_risk"]:
-            successors = ", ".join(
-                f"{c['person']} ({READINESS_WORDS[c['readiness']]})" for c in post["successors"]
-            ) or "none nominated"
+            successors = ", ".join(_successor_words(c, post) for c in post["successors"]) or "none nominated"
             grouped[(post["programme"], post["region"])].append(
                 f"Post without a ready-now successor: {in_words(post['role'])} is held by "
                 f"{name(post['holders'][0])} alone; successors: {successors}."
@@ -149,6 +151,16 @@ def _risks_by_place(data: dict, name) -> list[str]:
         lines.append(f"  {programme}, {region}")
         lines += [f"    - {risk}" for risk in risks]
     return lines
+
+
+def _successor_words(successor: dict, post: dict) -> str:
+    """A nominated successor with their readiness, and why they are not counted if they are not."""
+    said = READINESS_WORDS[successor["readiness"]]
+    if successor.get("not_counted"):
+        stage = in_words(READY_NOW_STAGE[post["role"]])
+        why = NOT_COUNTED_WORDS[successor["not_counted"]].format(stage=stage, programme=post["programme"])
+        said += f"; not counted: {why}"
+    return f"{successor['person']} ({said})"
 
 
 def _why_single_point(risk: dict, name) -> str:
