@@ -18,6 +18,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from mbp_registry.registry.vocab import LEAVING_STATUSES
 from tests.helpers import csv_of, ok
 
 AS_OF = "2026-06-30"
@@ -26,6 +27,8 @@ AS_OF_DATE = dt.date.fromisoformat(AS_OF)
 ORGANISATIONS = [("ORG-A", "Org A", "North"), ("ORG-B", "Org B", "South"), ("ORG-C", "Org C", "North")]
 PROGRAMMES = [("MBCT", "Mindfulness-Based Cognitive Therapy"), ("MBSR", "Mindfulness-Based Stress Reduction")]
 SUPERVISOR_SINCE = "2010-01-01"
+# When people made with a leaving status left (after every record the tests give them).
+LEFT_ON = "2026-06-01"
 
 
 def before(days: int, as_of: dt.date = AS_OF_DATE) -> str:
@@ -55,10 +58,10 @@ def load(run, directory: Path, *, people: list[dict], cpd=(), retreats=(), sessi
       (supervisor, supervisee, held_on, minutes, kind)
     - courses: (code, programme, start_on, lead, [co_teachers], supervised)
     """
-    people_rows = [["SUP", "Sue Pervisor", "ORG-A", "on_leave"]]
+    people_rows = [["SUP", "Sue Pervisor", "ORG-A", "on_leave", ""]]
     stage_rows = [["SUP", "MBCT", "supervisor", SUPERVISOR_SINCE]]
     for p in people:
-        people_rows.append([p["ref"], p["name"], p["org"], p["status"]])
+        people_rows.append([p["ref"], p["name"], p["org"], p["status"], LEFT_ON if p["status"] in LEAVING_STATUSES else ""])
         for programme, stage, attained_on in p["stages"]:
             stage_rows.append([p["ref"], programme, stage, attained_on])
     session_rows = []
@@ -70,7 +73,7 @@ def load(run, directory: Path, *, people: list[dict], cpd=(), retreats=(), sessi
     files = {
         "organisations.csv": csv_of([["code", "name", "region"], *ORGANISATIONS]),
         "programmes.csv": csv_of([["code", "name"], *PROGRAMMES]),
-        "people.csv": csv_of([["ref", "name", "organisation", "status"], *people_rows]),
+        "people.csv": csv_of([["ref", "name", "organisation", "status", "left_on"], *people_rows]),
         "stages.csv": csv_of([["person", "programme", "stage", "attained_on"], *stage_rows]),
         "cpd.csv": csv_of([
             ["person", "date", "hours", "category", "description"],

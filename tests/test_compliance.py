@@ -316,7 +316,7 @@ def four_people(run, tmp_path):
         (("--programme", "MBCT"), ["FA", "FB"]),  # FD is only a trainee in MBCT
         (("--only-noncompliant",), ["FB", "FC"]),
         (("--only-noncompliant", "--region", "North"), ["FC"]),
-        (("--region", "West"), []),
+        (("--region", "South", "--programme", "MBSR"), []),  # nobody in scope
     ],
 )
 def test_filters_keep_only_the_people_in_scope(run, four_people, options, expected):
