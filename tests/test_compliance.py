@@ -150,8 +150,8 @@ def test_only_sessions_whose_supervisor_held_supervisor_stage_in_some_programme_
             ("TT", "Q1", "2026-05-01", 60, "individual"),  # not counted
             ("NS", "Q1", "2026-02-28", 60, "individual"),  # the day before NS is a supervisor: not counted
             ("NS", "Q1", "2026-03-01", 60, "group"),  # the day NS becomes one: counts
-            ("TT", "Q2", "2026-03-01", 60, "individual"),  # not counted
-            ("TT", "Q2", "2026-04-01", 60, "group"),  # not counted
+            ("TT", "Q2", "2026-03-01", 90, "individual"),  # not counted
+            ("TT", "Q2", "2026-04-01", 90, "group"),  # not counted
         ])
     people = {person["person"]: person for person in people_of(run)}
     assert [people["Q1"], people["Q2"]] == [
@@ -170,6 +170,10 @@ def test_only_sessions_whose_supervisor_held_supervisor_stage_in_some_programme_
     assert [(r["person"], r["lapses_on"], r["act_by"], r["needs"]) for r in due if r["person"] in ("Q1", "Q2")] == [
         ("Q1", "2027-03-01", "2027-02-28", ["needs 1 more supervision session"]),
     ]
+    # Nor under a monthly rule: TT's 90 minutes in March and April do not make those months whole.
+    (q2,) = [p for p in people_of(run, "--policy", "bacp-monthly") if p["person"] == "Q2"]
+    assert q2["supervision_months_short"] == [f"{year}-{month:02d}" for year, month in
+                                              [(2025, m) for m in range(7, 13)] + [(2026, m) for m in range(1, 7)]]
 
 
 # --- teaching ------------------------------------------------------------------------------
