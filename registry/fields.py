@@ -3,6 +3,7 @@
 Each parser takes the field's name and a value (text, or an already typed value),
 and returns the typed value or raises `Invalid` with a message that names the
 field and the bad value. Empty text is None; callers decide whether that is allowed.
+The value rules and their reasons are listed in docs/rules.md ("Values").
 """
 
 from __future__ import annotations
@@ -25,6 +26,17 @@ _PLAIN_DECIMAL = re.compile(r"[0-9]{1,6}(\.[0-9]{1,2})?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Lone surrogates: bytes of a command-line argument that were not UTF-8.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# In a name (one line): every control character, tab and line breaks included.
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Characters that change how a name looks but not what it says: text-direction
+# embeddings, overrides and isolates, zero-width spaces and joiners, the byte order mark.
+_INVISIBLE = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff]")
+# A reference: ASCII letters, digits, - _ . and /, starting with a letter or digit.
+_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*")
+_REF_SEPARATORS = re.compile(r"[;,\s]")
+MAX_REF = 64
+# The years a date may fall in: older or later dates are typing mistakes.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 def neutralise_formula(text: str) -> str:
@@ -55,6 +67,28 @@ def text(field: str, value, *, max_length: int = 200) -> str | None:
     return value
 
 
+def name(field: str, value, *, max_length: int = 200) -> str | None:
+    """Text that names someone or something: one line, with no character that hides
+    or reorders what is shown."""
+    value = text(field, value, max_length=max_length)
+    if value is not None:
+        if _NAME_CONTROL.search(value):
+            raise Invalid(f"{field}: {value!r} contains control characters")
+        if _INVISIBLE.search(value):
+            raise Invalid(f"{field}: {value!r} contains text-direction or zero-width characters")
+    return value
+
+
+def ref(field: str, value) -> str | None:
+    """A reference to a record (a person's ref, an organisation's or programme's code)."""
+    value = text(field, value, max_length=MAX_REF)
+    if value is None or _REF.fullmatch(value):
+        return value
+    if _REF_SEPARATORS.search(value):
+        raise Invalid(f"{field}: {value!r} is not a single reference")
+    raise Invalid(f"{field}: {value!r} is not a reference (letters, digits, - _ . /, starting with a letter or digit)")
+
+
 def required(field: str, value):
     if value is None:
         raise Invalid(f"{field}: a value is required")
@@ -62,18 +96,26 @@ def required(field: str, value):
 
 
 def date(field: str, value) -> dt.date | None:
+    """A date in the years FIRST_YEAR to LAST_YEAR, as YYYY-MM-DD or already a date."""
     if value.__class__ is str:
         raw = value.strip()
         if not raw:
             return None
+        day = _iso_date(field, raw)
     elif isinstance(value, dt.datetime):
-        return value.date()
+        day = value.date()
     elif isinstance(value, dt.date):
-        return value
+        day = value
     elif value is None:
         return None
     else:
-        raw = str(value).strip()
+        day = _iso_date(field, str(value).strip())
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise Invalid(f"{field}: {day.isoformat()} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
+    return day
+
+
+def _iso_date(field: str, raw: str) -> dt.date:
     if len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
         try:
             return dt.date.fromisoformat(raw)
@@ -115,6 +157,9 @@ def number(
         result = float(raw)
         _in_range(field, result, above, high, low_inclusive=False)
         return result
+    if not raw.isascii() or "_" in raw:
+        # Decimal() would read other scripts' digits, full-width digits and 1_0 as numbers.
+        raise Invalid(f"{field}: {raw!r} is not a number")
     try:
         parsed = Decimal(raw) if not isinstance(value, (int, float)) else Decimal(str(value))
     except InvalidOperation:
@@ -152,14 +197,16 @@ def _fmt(value) -> str:
 
 
 def choice(field: str, value, choices: Sequence[str]) -> str | None:
+    """One of `choices` (all lower case), in any case; returns it as written in `choices`."""
     if value is None:
         return None
     raw = value.strip() if value.__class__ is str else str(value).strip()
     if not raw:
         return None
-    if raw not in choices:
+    canonical = raw.lower() if raw.isascii() else raw
+    if canonical not in choices:
         raise Invalid(f"{field}: {raw!r} is not one of {', '.join(choices)}")
-    return raw
+    return canonical
 
 
 def boolean(field: str, value) -> bool | None:
@@ -185,10 +232,10 @@ def ref_list(field: str, value) -> list[str]:
         if text_value[:1] == "'" and text_value[1:2] in FORMULA_STARTS:
             text_value = text_value[1:]
         items = [item.strip() for item in text_value.split(";")]
-    refs = [item for item in items if item]
+    refs = [ref(field, item) for item in items if item]
     seen = set()
-    for ref in refs:
-        if ref in seen:
-            raise Invalid(f"{field}: {ref!r} is listed twice")
-        seen.add(ref)
+    for item in refs:
+        if item in seen:
+            raise Invalid(f"{field}: {item!r} is listed twice")
+        seen.add(item)
     return refs

@@ -6,7 +6,6 @@ record has, which are required, which make up its identity, and how each is read
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
@@ -62,14 +61,9 @@ def _text(max_length: int = 200) -> Parser:
     return partial(fields.text, max_length=max_length)
 
 
-_NOT_IN_REFS = re.compile(r"[;,\n\r\t]")
-
-
-def _ref(field_name: str, value):
-    ref = fields.text(field_name, value, max_length=64)
-    if ref is not None and _NOT_IN_REFS.search(ref):
-        raise Invalid(f"{field_name}: {ref!r} is not a single reference")
-    return ref
+def _name(max_length: int = 200) -> Parser:
+    """Text that names someone or something (a person, a region, who led a retreat)."""
+    return partial(fields.name, max_length=max_length)
 
 
 def _choice(choices) -> Parser:
@@ -77,7 +71,8 @@ def _choice(choices) -> Parser:
 
 
 def _email(field_name: str, value):
-    email = fields.text(field_name, value, max_length=254)
+    """Stored as given; unique ignoring case (validate.py and bundle/checks.py)."""
+    email = fields.name(field_name, value, max_length=254)
     if email is not None and ("@" not in email or " " in email):
         raise Invalid(f"{field_name}: {email!r} is not an email address")
     return email
@@ -88,7 +83,7 @@ def _flag(field_name: str, value) -> bool:
     return bool(fields.boolean(field_name, value))
 
 
-REF = _ref
+REF = fields.ref
 DATE = fields.date
 BOOL = fields.boolean
 
@@ -97,8 +92,8 @@ ORGANISATION = RecordType(
     "organisations.csv",
     (
         Field("code", REF, required=True, key=True),
-        Field("name", _text(), required=True),
-        Field("region", _text(100), required=True),
+        Field("name", _name(), required=True),
+        Field("region", _name(100), required=True),
     ),
 )
 
@@ -107,7 +102,7 @@ PROGRAMME = RecordType(
     "programmes.csv",
     (
         Field("code", REF, required=True, key=True),
-        Field("name", _text(), required=True),
+        Field("name", _name(), required=True),
     ),
 )
 
@@ -116,7 +111,7 @@ PERSON = RecordType(
     "people.csv",
     (
         Field("ref", REF, required=True, key=True),
-        Field("name", _text(), required=True),
+        Field("name", _name(), required=True),
         Field("email", _email),
         Field("organisation", REF, required=True, refers_to="organisation"),
         Field("status", _choice(vocab.STATUSES), required=True),
@@ -199,7 +194,7 @@ RETREAT = RecordType(
         Field("person", REF, required=True, key=True, refers_to="person"),
         Field("start_on", DATE, required=True, key=True),
         Field("days", partial(fields.number, above=0, high=60, step=Decimal("0.5")), required=True),
-        Field("led_by", _text()),
+        Field("led_by", _name()),
         Field("residential", BOOL),
         Field("online", BOOL),
     ),
@@ -217,7 +212,7 @@ COURSE = RecordType(
         Field("co_teachers", fields.ref_list, refers_to="person"),
         Field("participants", partial(fields.integer, low=0, high=10_000)),
         Field("supervised", BOOL),
-        Field("setting", _text()),
+        Field("setting", _name()),
     ),
 )
 
@@ -227,7 +222,7 @@ NOMINATION = RecordType(
     (
         Field("person", REF, required=True, key=True, refers_to="person"),
         Field("programme", REF, required=True, key=True, refers_to="programme"),
-        Field("region", _text(100), required=True, key=True),
+        Field("region", _name(100), required=True, key=True),
         Field("role", _choice(vocab.POST_ROLES), required=True, key=True),
         Field("readiness", _choice(vocab.READINESS), required=True),
         Field("emergency", _flag),

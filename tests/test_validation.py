@@ -93,6 +93,30 @@ def test_date_refuses_an_iso_week_date():
         fields.date("held_on", "2026-W47-5")
 
 
+@pytest.mark.parametrize("raw", ["1900-01-01", "2200-12-31"])
+def test_date_takes_the_first_and_last_days_of_the_years_it_reads(raw):
+    assert fields.date("held_on", raw) == D.fromisoformat(raw)
+
+
+@pytest.mark.parametrize("raw", ["1899-12-31", "1850-01-01", "0001-01-01", "2201-01-01", "9999-12-31"])
+def test_date_refuses_a_year_before_1900_or_after_2200(raw):
+    with invalid(f"held_on: {raw} is outside the years 1900 to 2200"):
+        fields.date("held_on", raw)
+
+
+@pytest.mark.parametrize("value", [D(1850, 1, 1), dt.datetime(9999, 12, 31, 23, 59), D.min, D.max])
+def test_date_refuses_a_typed_date_outside_the_years_it_reads(value):
+    # A spreadsheet cell read as a date is held to the same years as text.
+    with invalid(f"as-of: {value.isoformat()[:10]} is outside the years 1900 to 2200"):
+        fields.date("as-of", value)
+
+
+@pytest.mark.parametrize("raw", ["٢٠٢٦-١١-٢٠", "２０２６-１１-２０"])
+def test_date_refuses_digits_other_than_ascii(raw):
+    with invalid(f"held_on: {raw!r} is not a date (YYYY-MM-DD)"):
+        fields.date("held_on", raw)
+
+
 def test_a_logged_event_may_be_dated_today_but_not_tomorrow():
     today = D(2026, 11, 22)
     people = {"supervisor": "S01", "supervisee": "T001"}
@@ -149,6 +173,24 @@ def test_integer_refuses_a_doubled_sign():
 def test_integer_refuses_a_superscript_digit():
     with invalid("minutes: '²' is not a whole number"):
         fields.integer("minutes", "²", low=1, high=600)
+
+
+# Python's int() and Decimal() read these as numbers; the registry reads ASCII digits only.
+NOT_ASCII_NUMBERS = ["1_0", "١٠", "１０", "۱۰", "1_0.5", "٢.٥"]
+
+
+@pytest.mark.parametrize("raw", NOT_ASCII_NUMBERS)
+def test_integer_reads_ascii_digits_only(raw):
+    with invalid(f"minutes: {raw!r} is not a whole number"):
+        fields.integer("minutes", raw, low=1, high=600)
+
+
+@pytest.mark.parametrize("raw", NOT_ASCII_NUMBERS)
+def test_number_reads_ascii_digits_only(raw):
+    with invalid(f"hours: {raw!r} is not a number"):
+        fields.number("hours", raw, above=0, high=100)
+    with invalid(f"days: {raw!r} is not a number"):
+        fields.number("days", raw, above=0, high=60, step=Decimal("0.5"))
 
 
 # --- decimal numbers -----------------------------------------------------------------
@@ -230,8 +272,25 @@ def test_number_with_a_step_refuses_a_huge_number_as_out_of_range():
 def test_choice_takes_one_of_the_choices():
     assert fields.choice("kind", " group ", ("individual", "group", "peer")) == "group"
     assert fields.choice("kind", "", ("individual", "group", "peer")) is None
-    with invalid("kind: 'Group' is not one of individual, group, peer"):
-        fields.choice("kind", "Group", ("individual", "group", "peer"))
+    with invalid("kind: 'Gruop' is not one of individual, group, peer"):
+        fields.choice("kind", "Gruop", ("individual", "group", "peer"))
+
+
+@pytest.mark.parametrize("value", ["Group", "GROUP", " gRoUp "])
+def test_choice_takes_any_case_and_gives_the_choice_as_written(value):
+    assert fields.choice("kind", value, ("individual", "group", "peer")) == "group"
+
+
+def test_choice_in_any_case_keeps_underscores_and_digits():
+    assert fields.choice("readiness", "Ready_Now", ("ready_now", "1_2_years")) == "ready_now"
+    assert fields.choice("readiness", "1_2_YEARS", ("ready_now", "1_2_years")) == "1_2_years"
+
+
+@pytest.mark.parametrize("value", ["wor\u212ashop", "ɢroup", "group\u200b"])
+def test_choice_refuses_letters_that_only_look_like_a_choice(value):
+    # U+212A KELVIN SIGN lower-cases to "k"; a small capital G is another letter.
+    with invalid(f"category: {value!r} is not one of workshop, group"):
+        fields.choice("category", value, ("workshop", "group"))
 
 
 @pytest.mark.parametrize(
@@ -258,6 +317,117 @@ def test_ref_list_splits_on_semicolons_and_drops_empty_items():
 def test_ref_list_refuses_a_ref_listed_twice():
     with invalid("co_teachers: 'T001' is listed twice"):
         fields.ref_list("co_teachers", "T001;T002;T001")
+
+
+# --- references and names -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["T001", "NHS-HIGHLAND", "MBCT", "ERASED-000039", "staff_12.3/a", "7"])
+def test_ref_takes_letters_digits_and_the_four_marks(raw):
+    assert fields.ref("person", f" {raw} ") == raw
+
+
+def test_ref_is_none_when_blank():
+    assert fields.ref("person", "  ") is None
+
+
+@pytest.mark.parametrize("raw", ["T 001", "T001;T002", "T001,T002", "T\t001"])
+def test_ref_refuses_two_references_in_one(raw):
+    with invalid(f"person: {raw!r} is not a single reference"):
+        fields.ref("person", raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["T#001", "-T001", ".T001", "/etc", "Т001", "T\u200b001", "١٢", "T001'", "ref=1"],
+    ids=["hash", "leading dash", "leading dot", "leading slash", "cyrillic", "zero width", "arabic digits",
+         "quote", "equals"],
+)
+def test_ref_refuses_any_other_character(raw):
+    with invalid(f"person: {raw!r} is not a reference (letters, digits, - _ . /, starting with a letter or digit)"):
+        fields.ref("person", raw)
+
+
+def test_ref_refuses_a_ref_longer_than_64_characters():
+    assert fields.ref("person", "A" * 64) == "A" * 64
+    with invalid("person: text of 65 characters is longer than 64"):
+        fields.ref("person", "A" * 65)
+
+
+def test_ref_list_holds_each_ref_to_the_ref_rule():
+    with invalid("co_teachers: 'T 2' is not a single reference"):
+        fields.ref_list("co_teachers", "T001;T 2")
+    with invalid("co_teachers: 'T#2' is not a reference (letters, digits, - _ . /, starting with a letter or digit)"):
+        fields.ref_list("co_teachers", ["T001", "T#2"])
+
+
+@pytest.mark.parametrize("raw", ["Siân O'Neill-Ní Bhriain", "Dr. A. B. Smith (MBCT)", "فاطمة الزهراء", "李小龍"])
+def test_name_takes_letters_of_any_script_and_punctuation(raw):
+    assert fields.name("name", raw) == raw
+
+
+@pytest.mark.parametrize("raw", ["Tara\tOrd", "Tara\nOrd", "Tara\rOrd", "Tara\x1bOrd", "Tara\x85Ord"])
+def test_name_refuses_control_characters_line_breaks_and_tabs_included(raw):
+    with invalid(f"name: {raw!r} contains control characters"):
+        fields.name("name", raw)
+
+
+@pytest.mark.parametrize(
+    "character",
+    ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
+     "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"],
+)
+def test_name_refuses_text_direction_and_zero_width_characters(character):
+    raw = f"Tara{character}Ord"
+    with invalid(f"name: {raw!r} contains text-direction or zero-width characters"):
+        fields.name("name", raw)
+
+
+def test_name_keeps_the_text_rules():
+    assert fields.name("name", "  Tara Ord ") == "Tara Ord"
+    assert fields.name("name", "") is None
+    with invalid("name: text of 201 characters is longer than 200"):
+        fields.name("name", "x" * 201)
+
+
+def test_free_text_still_takes_line_breaks_and_tabs():
+    assert fields.text("notes", "one\n\ttwo") == "one\n\ttwo"
+
+
+@pytest.mark.parametrize(
+    "record_type, field_name",
+    [(rt.PERSON, "name"), (rt.ORGANISATION, "name"), (rt.ORGANISATION, "region"), (rt.PROGRAMME, "name"),
+     (rt.RETREAT, "led_by"), (rt.COURSE, "setting"), (rt.NOMINATION, "region")],
+)
+def test_the_fields_that_name_someone_or_something_follow_the_name_rule(record_type, field_name):
+    _, errors = read_fields(record_type, {field_name: "Ev\u202eil"})
+    assert f"{field_name}: 'Ev\\u202eil' contains text-direction or zero-width characters" in errors
+
+
+@pytest.mark.parametrize(
+    "record_type, field_name",
+    [(rt.PERSON, "ref"), (rt.PERSON, "organisation"), (rt.ORGANISATION, "code"), (rt.PROGRAMME, "code"),
+     (rt.STAGE, "assessed_by"), (rt.SESSION, "supervisor"), (rt.SESSION, "programme"), (rt.COURSE, "code"),
+     (rt.COURSE, "lead"), (rt.COURSE, "co_teachers"), (rt.NOMINATION, "person")],
+)
+def test_every_reference_field_follows_the_ref_rule(record_type, field_name):
+    _, errors = read_fields(record_type, {field_name: "T 001"})
+    assert f"{field_name}: 'T 001' is not a single reference" in errors
+
+
+def test_an_email_is_kept_as_given_and_refuses_invisible_characters():
+    values, errors = read_fields(rt.PERSON, {"email": "Tara.Ord@Example.NHS.uk"})
+    assert values["email"] == "Tara.Ord@Example.NHS.uk"
+    assert not [error for error in errors if error.startswith("email")]
+    _, errors = read_fields(rt.PERSON, {"email": "tara\u200b@example.org"})
+    assert "email: 'tara\\u200b@example.org' contains text-direction or zero-width characters" in errors
+
+
+def test_choices_of_a_record_are_read_in_any_case_and_kept_in_lower_case():
+    values, errors = read_fields(rt.SESSION, {"supervisor": "S01", "supervisee": "T001", "held_on": "2026-11-20",
+                                              "minutes": "60", "kind": "Individual", "mode": "VIDEO"})
+    assert errors == []
+    assert (values["kind"], values["mode"]) == ("individual", "video")
 
 
 # --- record rules -----------------------------------------------------------------
