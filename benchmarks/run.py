@@ -29,8 +29,9 @@ HERE = Path(__file__).resolve().parent
 PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-def timed(command: list[str], *, stdout=subprocess.DEVNULL) -> tuple[float, float, str]:
-    """(wall seconds, peak MiB, standard output) of one command run under /usr/bin/time."""
+def timed(command: list[str], *, exit_status: int = 0, output: str = "stdout") -> tuple[float, float, str]:
+    """(wall seconds, peak MiB, standard output or, with output="stderr", standard error)
+    of one command run under /usr/bin/time, which must end with `exit_status`."""
     with tempfile.NamedTemporaryFile("r") as report:
         result = subprocess.run(
             ["/usr/bin/time", "-o", report.name, "-f", "%e %M", *command],
@@ -38,10 +39,10 @@ def timed(command: list[str], *, stdout=subprocess.DEVNULL) -> tuple[float, floa
             stderr=subprocess.PIPE,
             text=True,
         )
-        if result.returncode != 0:
-            raise SystemExit(f"failed: {' '.join(command)}\n{result.stderr}")
+        if result.returncode != exit_status:
+            raise SystemExit(f"exit status {result.returncode}: {' '.join(command)}\n{result.stderr[-2000:]}")
         wall, kib = report.read().split()[-2:]
-    return float(wall), int(kib) / 1024, result.stdout
+    return float(wall), int(kib) / 1024, getattr(result, output)
 
 
 def registry_command() -> list[str]:
@@ -51,16 +52,17 @@ def registry_command() -> list[str]:
     return [found]
 
 
-def prepare_database(backend: str, size: int, work: Path) -> tuple[str, str]:
-    """A fresh, empty database: (the --db URL, what floor.py connects with)."""
+def prepare_database(backend: str, name: int | str, work: Path) -> tuple[str, str]:
+    """A fresh, empty database named after `name` (a size, say): (the --db URL, what
+    floor.py connects with)."""
     if backend == "sqlite":
-        path = work / f"registry-{size}.db"
-        for leftover in work.glob(f"registry-{size}.db*"):
+        path = work / f"registry-{name}.db"
+        for leftover in work.glob(f"registry-{name}.db*"):
             leftover.unlink()
         return str(path), str(path)
     import psycopg
 
-    schema = f"bench_{size}"
+    schema = f"bench_{name}"
     with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as connection:
         connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         connection.execute(f"CREATE SCHEMA {schema}")
@@ -158,15 +160,26 @@ def machine() -> str:
     return f"{platform.machine()}, {cpus} cores{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000,10000,50000")
-    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+def command_line(description: str, out_help: str, *options: tuple[str, dict]) -> tuple[argparse.Namespace, Path]:
+    """A benchmark's arguments (`options`, then --work and --out) and its work folder, made."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    for name, settings in options:
+        parser.add_argument(name, **settings)
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "mbp-bench"))
-    parser.add_argument("--out", help="Also write the table to this Markdown file.")
+    parser.add_argument("--out", help=out_help)
     args = parser.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
+    return args, work
+
+
+def main() -> None:
+    args, work = command_line(
+        __doc__,
+        "Also write the table to this Markdown file.",
+        ("--sizes", {"default": "1000,10000,50000"}),
+        ("--backend", {"choices": ("sqlite", "postgresql"), "default": "sqlite"}),
+    )
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"measuring {size:,} people on {args.backend} ...", file=sys.stderr)

@@ -19,32 +19,36 @@ from .output import Output, columns, output_options, render
     is_flag=True,
     help="Bring back rows that corrections replaced or removed (by default they are skipped).",
 )
+@click.option(
+    "--errors",
+    "errors_to",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write every error to FILE, one a line (the screen shows the first 100).",
+)
 @output_options()
 @pass_state
-def import_(state: State, directory: str, dry_run: bool, restore: bool, fmt: str) -> None:
+def import_(state: State, directory: str, dry_run: bool, restore: bool, errors_to: str | None, fmt: str) -> None:
     """Import a bundle folder of CSV files, all or nothing.
 
-    Every row is checked first; on any error, each is listed as FILE:LINE: message and
-    nothing is written. Importing the same bundle again changes nothing.
+    Every row is checked first, on every column; on any error, nothing is written and the
+    errors are listed as FILE:LINE: message in bundle order (the first 100, then how many
+    more; --errors FILE writes them all). Importing the same bundle again changes nothing.
 
     \b
     Example:
       mbp-registry import ./bundle --dry-run
-      mbp-registry import ./bundle
+      mbp-registry import ./bundle --errors import-errors.txt
     """
     from mbp_registry.registry.bundle.importer import ImportFailed, import_bundle
 
     progress = _Progress() if sys.stderr.isatty() else None
+    options = dict(actor=state.actor, progress=progress, restore=restore, errors_to=errors_to)
     try:
         if dry_run:
-            result = reading(
-                state,
-                lambda s: import_bundle(s, directory, actor=state.actor, dry_run=True, progress=progress, restore=restore),
-            )
+            result = reading(state, lambda s: import_bundle(s, directory, dry_run=True, **options))
         else:
-            result = writing(
-                state, lambda s: import_bundle(s, directory, actor=state.actor, progress=progress, restore=restore)
-            )
+            result = writing(state, lambda s: import_bundle(s, directory, **options))
             from mbp_registry.registry.maintenance import after_bulk_write
 
             after_bulk_write(state.engine)
@@ -53,6 +57,9 @@ def import_(state: State, directory: str, dry_run: bool, restore: bool, fmt: str
             progress.done()
         for line in failure.errors:
             click.echo(line, err=True)
+        if failure.count > len(failure.errors):
+            where = f"all are in {errors_to}" if errors_to else "--errors FILE writes them all"
+            click.echo(f"... and {failure.count - len(failure.errors)} more error(s); {where}", err=True)
         raise
     if progress:
         progress.done()

@@ -1,5 +1,6 @@
 """Property: a corrupted bundle is either imported exactly as written, or refused with
-FILE:LINE: messages and nothing written; never a traceback.
+FILE:LINE: messages in bundle order (the same in the --errors file) and nothing written;
+never a traceback.
 
 Each example corrupts the small valid bundle of tests/bundle_helpers.py once (a hostile
 value in a cell, a line dropped or doubled, a column dropped) and imports it into an
@@ -160,8 +161,9 @@ def test_a_corrupted_bundle_is_imported_as_written_or_refused_with_nothing_writt
     files, description = corrupted
     truncate_all(engine)
     bundle = write_bundle(tmp_path_factory.mktemp("fuzz") / "bundle", files)
+    errors = bundle.parent / "errors.txt"
 
-    result = run("import", str(bundle), "--format", "json")
+    result = run("import", str(bundle), "--format", "json", "--errors", str(errors))
 
     assert result.exception is None or isinstance(result.exception, SystemExit), (description, repr(result.exception))
     assert result.exit_code in (0, 1), description
@@ -178,8 +180,10 @@ def test_a_corrupted_bundle_is_imported_as_written_or_refused_with_nothing_writt
             assert number <= physical_lines, (description, line)
             positions.append((BUNDLE_ORDER.index(match["file"]), number))
         assert positions == sorted(positions), (description, lines)
+        assert errors.read_text(encoding="utf-8").splitlines() == lines[:-1], description
         assert set(table_counts(engine).values()) == {0}, description
         return
+    assert errors.read_text(encoding="utf-8") == "", description
 
     # Imported: every record of the bundle added, and the registry holds exactly them.
     by_file = {record_type.file: record_type for record_type in rt.ALL}

@@ -30,8 +30,8 @@ from ..validate import (
     unknown_region,
 )
 from .reader import Problems
-from .staging import Staged, Staging
-from .tables import REFERENCED, REFERRED_TYPES, stored_fields
+from .staging import BATCH, Staged, Staging
+from .tables import REFERENCED, stored_fields
 
 Database = Connection | Session
 # Lineage edges by programme code: (trainer, trainee) -> the bundle line that adds it (0: the registry's).
@@ -94,21 +94,11 @@ def region_unknown(region, bundle_organisations: Table | None = None):
     return condition
 
 
-def registry_emails():
-    """The registry's people who have an email, with the email in lower case as `key`;
-    materialised, so that matching many emails is one indexed join, not a scan each."""
+def email_held_by_another(email, ref, bundle_people: Table | None = None):
+    """SQL, on the registry's people: holds `email` but is not `ref` (and, when the
+    bundle's people are given, is not given another email there)."""
     people = models.Person.__table__
-    lowered = select(people.c.ref, people.c.email, func.lower(people.c.email).label("key"))
-    return lowered.where(people.c.email.is_not(None)).cte("registry_emails").prefix_with("MATERIALIZED")
-
-
-def email_held_by_another(email, ref, bundle_people: Table | None = None, holders=None):
-    """SQL, on the registry's people (or `holders`, from registry_emails()): holds `email`,
-    ignoring case, but is not `ref` (and, when the bundle's people are given, is not
-    given another email there)."""
-    people = models.Person.__table__ if holders is None else holders
-    held = func.lower(people.c.email) if holders is None else holders.c.key
-    condition = and_(held == func.lower(email), people.c.ref != ref)
+    condition = and_(people.c.email == email, people.c.ref != ref)
     if bundle_people is not None:
         changed = and_(bundle_people.c.ref == people.c.ref, bundle_people.c.email.is_distinct_from(people.c.email))
         condition = and_(condition, ~exists().where(changed))
@@ -118,34 +108,32 @@ def email_held_by_another(email, ref, bundle_people: Table | None = None, holder
 # --- a staged bundle --------------------------------------------------------------------
 
 
-def cross_record_errors(staging: Staging, problems: Problems) -> list[str]:
-    """Every rule across records that the staged bundle breaks, as FILE:LINE: message,
-    by file in bundle order, then line."""
-    order = {record_type.name: index for index, record_type in enumerate(rt.ALL)}
-    found: list[tuple[int, int, str]] = []
+def cross_record_errors(staging: Staging, problems: Problems) -> None:
+    """Add to `problems` every rule across records that the staged bundle breaks.
+    References, keys, emails and regions are checked on every row, with the values that
+    could be read; the other rules judge only the rows read without a problem."""
 
     def note(record_type: rt.RecordType, line: int, message: str) -> None:
-        found.append((order[record_type.name], line, f"{record_type.file}:{line}: {message}"))
+        problems.add(record_type.file, line, message)
 
     for staged in staging.files.values():
-        for line, message in _duplicates(staging.connection, staged):
+        rows = staging.readable(staged.record_type)
+        for line, message in _duplicates(staging.connection, rows, staged.record_type.key_columns):
             note(staged.record_type, line, message)
         for line, message in _dangling_references(staging, staged, problems):
             note(staged.record_type, line, message)
-    for line, message in _unknown_regions(staging):
-        note(rt.NOMINATION, line, message)
+    # A region is unknown only when every organisation's region could be read.
+    if "organisation" not in problems.unreadable_files and staging.column_read(rt.ORGANISATION, "region"):
+        for line, message in _unknown_regions(staging):
+            note(rt.NOMINATION, line, message)
     for line, message in _duplicate_emails(staging):
         note(rt.PERSON, line, message)
     for record_type, line, message in _stage_rules(staging):
         note(record_type, line, message)
-    found.sort()
-    return [message for _, _, message in found]
 
 
-def _duplicates(connection: Connection, staged: Staged) -> Iterator[tuple[int, str]]:
-    table = staged.table
+def _duplicates(connection: Connection, table, keys: list[str]) -> Iterator[tuple[int, str]]:
     first = table.alias("first")
-    keys = staged.record_type.key_columns
     same_key = and_(*[first.c[k] == table.c[k] for k in keys])
     query = (
         select(table.c.line, func.min(first.c.line))
@@ -153,16 +141,17 @@ def _duplicates(connection: Connection, staged: Staged) -> Iterator[tuple[int, s
         .group_by(table.c.line)
         .order_by(table.c.line)
     )
-    for line, first_line in connection.execute(query):
+    for line, first_line in connection.execute(query.execution_options(yield_per=BATCH)):
         yield line, duplicate_row(first_line, keys)
 
 
 def _dangling_references(staging: Staging, staged: Staged, problems: Problems) -> Iterator[tuple[int, str]]:
     if staged.record_type is rt.COURSE and staging.co_teachers is not None:
-        yield from _dangling(staging, problems, staging.co_teachers, "person", "co_teachers", "person")
+        yield from _dangling(staging, problems, staging.readable_co_teachers(), "person", "co_teachers", "person")
+    rows = staging.readable(staged.record_type)
     for spec in stored_fields(staged.record_type):
         if spec.refers_to:
-            yield from _dangling(staging, problems, staged.table, spec.name, spec.name, spec.refers_to)
+            yield from _dangling(staging, problems, rows, spec.name, spec.name, spec.refers_to)
 
 
 def _dangling(
@@ -172,42 +161,39 @@ def _dangling(
         return
     target, key = REFERENCED[kind]
     ref = table.c[column]
-    conditions = [ref.is_not(None), ~exists().where(target.c[key] == ref)]
-    if problems.unreadable_keys[kind]:
-        conditions.append(ref.not_in(sorted(problems.unreadable_keys[kind])))
-    in_bundle = staging.table(REFERRED_TYPES[kind])
-    if in_bundle is not None:
-        conditions.append(~exists().where(in_bundle.c[key] == ref))
+    conditions = [ref.is_not(None), ~exists().where(target.c[key] == ref), *staging.not_in_bundle(kind, ref)]
     query = select(table.c.line, ref).where(*conditions).order_by(table.c.line)
-    for line, value in staging.connection.execute(query):
+    for line, value in staging.connection.execute(query.execution_options(yield_per=BATCH)):
         yield line, missing_reference(field_name, kind, value, where="the bundle or the registry")
 
 
 def _unknown_regions(staging: Staging) -> Iterator[tuple[int, str]]:
-    table = staging.table(rt.NOMINATION)
+    table = staging.readable(rt.NOMINATION)
     if table is None:
         return
-    unknown = region_unknown(table.c.region, staging.table(rt.ORGANISATION))
-    query = select(table.c.line, table.c.region).where(unknown).order_by(table.c.line)
+    unknown = region_unknown(table.c.region, staging.readable(rt.ORGANISATION))
+    query = select(table.c.line, table.c.region).where(table.c.region.is_not(None), unknown).order_by(table.c.line)
     for line, region in staging.connection.execute(query):
         yield line, unknown_region(region)
 
 
 def _duplicate_emails(staging: Staging) -> Iterator[tuple[int, str]]:
-    table = staging.table(rt.PERSON)
+    table = staging.readable(rt.PERSON)
     if table is None:
         return
     other = table.alias("other")
-    first_line = func.min(table.c.line).over(partition_by=func.lower(table.c.email))
-    lines = select(table.c.line, table.c.email, first_line.label("first")).where(table.c.email.is_not(None)).subquery()
-    within = select(lines.c.line, lines.c.email, lines.c.first).where(lines.c.line > lines.c.first)
-    for line, email, first in staging.connection.execute(within):
-        yield line, email_repeated(email, first)
-    holders = registry_emails()
+    people = models.Person.__table__
+    within = (
+        select(table.c.line, table.c.email, func.min(other.c.line))
+        .join(other, and_(other.c.email == table.c.email, other.c.line < table.c.line))
+        .group_by(table.c.line, table.c.email)
+    )
+    for line, email, first_line in staging.connection.execute(within):
+        yield line, email_repeated(email, first_line)
     in_registry = (
-        select(table.c.line, table.c.email, holders.c.ref)
+        select(table.c.line, table.c.email, people.c.ref)
         .select_from(table)
-        .join(holders, email_held_by_another(table.c.email, table.c.ref, other, holders))
+        .join(people, email_held_by_another(table.c.email, table.c.ref, other))
     )
     for line, email, ref in staging.connection.execute(in_registry):
         yield line, email_taken(email, ref, where="the registry")
@@ -216,9 +202,13 @@ def _duplicate_emails(staging: Staging) -> Iterator[tuple[int, str]]:
 def _stage_rules(staging: Staging) -> Iterator[tuple[rt.RecordType, int, str]]:
     checked = [record_type for record_type in (rt.TRAINING, rt.SUPERVISION) if staging.table(record_type) is not None]
     if checked:
-        book = stage_book(staging.connection, bundle_stages=staging.table(rt.STAGE))
+        stages_read = staging.readable(rt.STAGE, "person", "programme", "stage", "attained_on")
+        book = stage_book(staging.connection, bundle_stages=stages_read)
     for record_type in checked:
-        for row in staging.connection.execute(select(staging.table(record_type))).mappings():
+        table = staging.table(record_type)
+        holder = table.c.trainer if record_type is rt.TRAINING else table.c.supervisor
+        query = select(table).where(*staging.stages_readable(holder, table.c.programme))
+        for row in staging.connection.execute(query).mappings():
             for message in registry_errors(record_type, row, book):
                 yield record_type, row["line"], message
     training = staging.table(rt.TRAINING)

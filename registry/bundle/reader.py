@@ -1,8 +1,11 @@
 """Reading a bundle's files: the text, the CSV, the header, and each row through the
 validation layer's field and record rules.
 
-Every problem becomes a FILE:LINE: message in `Problems`; the rows that read cleanly are
-handed on, with their line numbers, as they are read.
+Every problem becomes a FILE:LINE: message in `Problems`, which keeps them in bundle
+order without holding them all in memory. Every row is read on every column, so one
+bad cell hides nothing else: the rows that read cleanly are handed on as complete, and
+the others with the values that could be read, so that the checks across records still
+see their references.
 """
 
 from __future__ import annotations
@@ -10,53 +13,101 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
-from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
+
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, Text, select
 
 from .. import recordtypes as rt
 from ..validate import check_record
 from .tables import REFERRED_TYPES
+from .temporary import insert_many, temporary_table
 
 MAX_CELL = 1_000_000
+# The errors (and characters of errors) kept in memory before they are moved into a
+# temporary table.
+KEPT_IN_MEMORY = 5_000
+CHARACTERS_IN_MEMORY = 5_000_000
 # The name references use for each record type that others refer to.
-_KIND_OF = {record_type.name: kind for kind, record_type in REFERRED_TYPES.items()}
+KIND_OF = {record_type.name: kind for kind, record_type in REFERRED_TYPES.items()}
+# Each file's place in the bundle order; a file that is not a bundle file comes first.
+_FILE_ORDER = {record_type.file: index for index, record_type in enumerate(rt.ALL)}
 
 
-@dataclass
 class Problems:
-    """What is wrong with a bundle, and which records that others refer to could not be
-    read: references to those are not reported again as dangling."""
+    """What is wrong with a bundle, as FILE:LINE: messages, given back in bundle order
+    (by file as read, then line, then as found). Beyond a few thousand they wait in a
+    temporary table of `connection`, so a bundle of a million bad rows does not fill the
+    memory. `unreadable_files` names the kinds of record (person, organisation,
+    programme) whose file could not be read: references to those are not checked."""
 
-    errors: list[str] = field(default_factory=list)
-    unreadable_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    unreadable_files: set[str] = field(default_factory=set)
+    def __init__(self, connection: Connection | None = None):
+        self.connection = connection
+        self.count = 0
+        self.unreadable_files: set[str] = set()
+        self._waiting: list[tuple[int, int, int, str]] = []
+        self._waiting_characters = 0
+        self._table: Table | None = None
 
     def add(self, file: str, line: int | None, message: str) -> None:
-        self.errors.append(f"{file}:{line}: {message}" if line is not None else f"{file}: {message}")
+        text = f"{file}:{line}: {message}" if line is not None else f"{file}: {message}"
+        self._waiting.append((_FILE_ORDER.get(file, -1), line or 0, self.count, text))
+        self.count += 1
+        self._waiting_characters += len(text)
+        full = len(self._waiting) >= KEPT_IN_MEMORY or self._waiting_characters >= CHARACTERS_IN_MEMORY
+        if full and self.connection is not None:
+            self._move_to_table()
 
-    def in_bundle_order(self) -> list[str]:
-        """The errors by file as read, then by line."""
-        order = {record_type.file: index for index, record_type in enumerate(rt.ALL)}
+    def first(self, limit: int) -> list[str]:
+        """The first `limit` messages in bundle order."""
+        if self._table is None:
+            return [entry[3] for entry in sorted(self._waiting)[:limit]]
+        return list(self._from_table(limit))
 
-        def position(message: str):
-            file, _, rest = message.partition(":")
-            line = rest.split(":", 1)[0]
-            return (order.get(file, -1), int(line) if line.isdigit() else 0)
+    def every(self) -> Iterator[str]:
+        """Every message in bundle order, read as they are taken."""
+        if self._table is None:
+            yield from (entry[3] for entry in sorted(self._waiting))
+        else:
+            yield from self._from_table(None)
 
-        return sorted(self.errors, key=position)
+    def _from_table(self, limit: int | None) -> Iterator[str]:
+        self._move_to_table()
+        table = self._table
+        query = select(table.c.message).order_by(table.c.file, table.c.line, table.c.seq).limit(limit)
+        yield from self.connection.execute(query.execution_options(yield_per=KEPT_IN_MEMORY)).scalars()
+
+    def _move_to_table(self) -> None:
+        names = ("file", "line", "seq", "message")
+        if self._table is None:
+            columns = [Column(name, Integer, nullable=False) for name in names[:3]]
+            self._table = temporary_table(self.connection, MetaData(), "stage_problems", *columns, Column("message", Text))
+        if self._waiting:
+            insert_many(self.connection, self._table, [dict(zip(names, entry)) for entry in self._waiting])
+            self._waiting.clear()
+            self._waiting_characters = 0
+
+
+class Row(NamedTuple):
+    """One row of a file: its line and the values read. A row with a problem is not
+    `complete`: its values are those that could be read (None for the others), and
+    `unread_key` is the text of its key when that could not be read."""
+
+    line: int
+    values: dict
+    complete: bool
+    unread_key: str | None = None
 
 
 @dataclass
 class BundleFile:
-    """One file whose header is good: its columns, and its good rows as (line, values)."""
+    """One file whose header could be read: its known columns, and its rows as read."""
 
     record_type: rt.RecordType
     columns: list[str]
-    records: Iterator[tuple[int, dict]]
+    records: Iterator[Row]
 
 
 def read_bundle(directory: Path, today: dt.date, problems: Problems) -> Iterator[BundleFile]:
@@ -70,12 +121,9 @@ def read_bundle(directory: Path, today: dt.date, problems: Problems) -> Iterator
             path = directory / record_type.file
             if not path.is_file():
                 continue
-            errors_before = len(problems.errors)
-            bundle_file = _open(record_type, path, today, problems)
-            if bundle_file is not None:
-                yield bundle_file
-            elif len(problems.errors) > errors_before and record_type.name in _KIND_OF:
-                problems.unreadable_files.add(_KIND_OF[record_type.name])
+            with _open(record_type, path, today, problems) as bundle_file:
+                if bundle_file is not None:
+                    yield bundle_file
 
 
 @contextmanager
@@ -88,61 +136,73 @@ def _cells_up_to(limit: int):
         csv.field_size_limit(previous)
 
 
-def _open(record_type: rt.RecordType, path: Path, today: dt.date, problems: Problems) -> BundleFile | None:
-    text = _read_text(path, problems)
-    if text is None:
-        return None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        problems.add(record_type.file, 1, _csv_problem(exc))
-        return None
-    if header is None:
-        return None
-    columns = [cell.strip() for cell in header]
-    if not _header_is_good(record_type, columns, problems):
-        return None
-    return BundleFile(record_type, columns, _records(record_type, reader, columns, today, problems))
+@contextmanager
+def _open(record_type: rt.RecordType, path: Path, today: dt.date, problems: Problems):
+    """The file as a BundleFile; None when it has no rows, no known column, or cannot be
+    read. When its keys cannot be read, references to its kind of record are not checked."""
+    kind = KIND_OF.get(record_type.name)
+    header: list[str] | None = None
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        if _is_utf8(path, problems):
+            reader = csv.reader(handle, strict=True)
+            try:
+                header = next(reader, [])
+            except csv.Error as exc:
+                problems.add(record_type.file, 1, _csv_problem(exc))
+        columns = _known_columns(record_type, header, problems) if header else None
+        if kind and header != [] and record_type.fields[0].name not in (columns or []):
+            problems.unreadable_files.add(kind)
+        yield BundleFile(record_type, columns, _records(record_type, reader, header, today, problems)) if columns else None
 
 
-def _header_is_good(record_type: rt.RecordType, header: list[str], problems: Problems) -> bool:
-    messages = []
+def _known_columns(record_type: rt.RecordType, cells: list[str], problems: Problems) -> list[str] | None:
+    """The header's columns of the record type, its problems noted; None when a column
+    appears twice (which of its cells holds the value is then unknown)."""
+    header = [cell.strip() for cell in cells]
     expected = record_type.columns
     for name in header:
         if name not in expected:
-            messages.append(f"unknown column {name!r} (expected: {', '.join(expected)})")
-    for name in {n for n in header if header.count(n) > 1}:
-        messages.append(f"column {name!r} appears twice")
+            problems.add(record_type.file, 1, f"unknown column {name!r} (expected: {', '.join(expected)})")
+    repeated = {n for n in header if header.count(n) > 1}
+    for name in repeated:
+        problems.add(record_type.file, 1, f"column {name!r} appears twice")
     for name in record_type.required_columns:
         if name not in header:
-            messages.append(f"missing required column {name!r}")
-    for message in messages:
-        problems.add(record_type.file, 1, message)
-    return not messages
+            problems.add(record_type.file, 1, f"missing required column {name!r}")
+    return None if repeated else [name for name in header if name in expected]
 
 
-def _records(record_type: rt.RecordType, reader, columns: list[str], today: dt.date, problems: Problems):
-    """The file's good rows as (line, values); a bad row's problems go to `problems`."""
-    file, width = record_type.file, len(columns)
+def _records(record_type: rt.RecordType, reader, header_cells: list[str], today: dt.date, problems: Problems):
+    """The file's rows, each checked on every column it has; their problems go to
+    `problems`. A required column missing from the header is reported there once, not
+    again on every row."""
+    file, width = record_type.file, len(header_cells)
+    header = [cell.strip() for cell in header_cells]
+    absent = set(record_type.columns) - set(header)
+    key = record_type.fields[0].name
     start = reader.line_num + 1
     for cells in _rows(reader, file, problems):
         line, start = start, reader.line_num + 1
         if len(cells) > width:
             problems.add(file, line, f"{len(cells)} cells, but the header has {width}")
+            yield Row(line, {}, False, _key_text(header, cells, key))
             continue
         if not "".join(cells).strip():
             continue
-        raw = dict(zip(columns, cells))
-        values, errors = check_record(record_type, raw, today)
-        if errors:
-            for message in errors:
-                problems.add(file, line, message)
-            if record_type.name in _KIND_OF:
-                key = raw.get(record_type.fields[0].name) or ""
-                problems.unreadable_keys[_KIND_OF[record_type.name]].add(key.strip())
-            continue
-        yield line, values
+        values, errors = check_record(record_type, dict(zip(header, cells)), today)
+        errors = [message for message in errors if message.split(":", 1)[0] not in absent]
+        for message in errors:
+            problems.add(file, line, message)
+        if errors or absent & set(record_type.required_columns):
+            yield Row(line, values, False, None if values.get(key) is not None else _key_text(header, cells, key))
+        else:
+            yield Row(line, values, True)
+
+
+def _key_text(header: list[str], cells: list[str], key: str) -> str | None:
+    """The text in the key column of a row whose key could not be read."""
+    text = cells[header.index(key)].strip() if key in header and header.index(key) < len(cells) else ""
+    return text or None
 
 
 def _rows(reader, file: str, problems: Problems):
@@ -167,12 +227,21 @@ def _csv_problem(exc: csv.Error) -> str:
     return f"not readable as CSV: {message}"
 
 
-def _read_text(path: Path, problems: Problems) -> str | None:
-    data = path.read_bytes()
-    body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        offset = exc.start + len(data) - len(body)
-        problems.add(path.name, None, f"not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset})")
-        return None
+def _is_utf8(path: Path, problems: Problems, chunk: int = 1 << 20) -> bool:
+    """Whether the file is UTF-8 text, read a piece at a time; if not, its first bad byte
+    is noted."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as handle:
+        while True:
+            data = handle.read(chunk)
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(data, final=not data)
+            except UnicodeDecodeError as exc:
+                bad = offset - pending + exc.start
+                problems.add(path.name, None, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {bad})")
+                return False
+            if not data:
+                return True
+            offset += len(data)
