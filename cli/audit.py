@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .context import State, pass_state
-from .options import reading, writing
+from .options import nothing_matches, with_checked, writing
 from .output import Output, columns, output_options, render
 
 
@@ -34,17 +34,22 @@ def audit_list(state: State, person, record_type, date_from, date_to, show_notes
     from mbp_registry.registry import audit as audit_trail
     from mbp_registry.registry import fields
     from mbp_registry.registry.render.words import changes
+    from mbp_registry.registry.views import Filters
 
-    since, until = fields.date("from", date_from), fields.date("to", date_to)
-    chosen = dict(person=person, record_type=record_type, since=since, until=until)
-    if show_notes:
-        rows = writing(state, lambda s: audit_trail.entries_with_notes(s, actor=state.actor, **chosen))
-    else:
-        rows = reading(state, lambda s: audit_trail.entries(s, **chosen))
+    scope = Filters(person=person, date_from=fields.date("from", date_from), date_to=fields.date("to", date_to))
+
+    def chosen_entries(session, known: Filters) -> list[dict]:
+        chosen = dict(person=known.person, record_type=record_type, since=known.date_from, until=known.date_to)
+        if show_notes:
+            return audit_trail.entries_with_notes(session, actor=state.actor, **chosen)
+        return audit_trail.entries(session, **chosen)
+
+    rows, known = with_checked(state, scope, chosen_entries, write=show_notes, audit_trail=True)
     for row in rows:
         row["changes"] = changes(row["before"], row["after"])
     shown = columns("id", "at", "actor", "action", "record_type", "record", "person", "changes", "reason")
-    render(rows, fmt, Output(shown))
+    what = f"audit entries of {record_type}" if record_type else "audit entries"
+    render(rows, fmt, Output(shown, empty=lambda _: nothing_matches(what, known)))
 
 
 @audit.command("restore")

@@ -90,11 +90,16 @@ def _warn_retired(retired: dict[str, int], restored: bool) -> None:
 @click.command("export")
 @click.argument("directory", type=click.Path(file_okay=False), required=False)
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False), help="Also (or instead) write one Excel workbook.")
+@click.option(
+    "--force", is_flag=True, help="Replace a DIRECTORY that holds other files than an export (they are deleted)."
+)
 @pass_state
-def export(state: State, directory: str | None, xlsx: str | None) -> None:
+def export(state: State, directory: str | None, xlsx: str | None, force: bool) -> None:
     """Export everything as a bundle folder of CSV files (and/or an Excel workbook).
 
-    Rows are sorted by their key columns, so exports of the same data are identical.
+    Rows are sorted by their key columns, so exports of the same data are identical. The
+    folder appears only once every file is written; an earlier export there is replaced,
+    a folder holding anything else is refused unless --force.
 
     \b
     Example:
@@ -107,7 +112,7 @@ def export(state: State, directory: str | None, xlsx: str | None) -> None:
     from mbp_registry.registry.bundle.workbook import export_workbook
 
     if directory:
-        written = writing(state, lambda s: export_bundle(s, directory, actor=state.actor))
+        written = writing(state, lambda s: export_bundle(s, directory, actor=state.actor, force=force))
         click.echo(f"Exported {sum(written.values())} records to {directory}/ ({len(written)} files).")
     if xlsx:
         written = writing(state, lambda s: export_workbook(s, xlsx, actor=state.actor))

@@ -7,6 +7,10 @@ from functools import cached_property
 
 import click
 
+# The commands that may create a SQLite file named by --db; any other refuses a file that
+# is not there, so that a mistyped path is an error rather than a new, empty registry.
+CREATE_DATABASE = ("init", "demo", "import")
+
 
 class State:
     def __init__(self, db: str | None, actor: str | None):
@@ -37,12 +41,14 @@ class State:
     def _open(self, *, check_schema: bool):
         from mbp_registry.registry.session import open_engine
 
-        engine = open_engine(self.db, check_schema=check_schema)
+        ctx = click.get_current_context(silent=True)
+        root = ctx.find_root() if ctx is not None else None
+        create = root is not None and root.invoked_subcommand in CREATE_DATABASE
+        engine = open_engine(self.db, check_schema=check_schema, create=create)
         # Close its connections when the command ends, also when the CLI is called in
         # process many times (cli.main(..., standalone_mode=False), CliRunner).
-        ctx = click.get_current_context(silent=True)
-        if ctx is not None:
-            ctx.find_root().call_on_close(engine.dispose)
+        if root is not None:
+            root.call_on_close(engine.dispose)
         return engine
 
 

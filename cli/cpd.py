@@ -8,8 +8,9 @@ import click
 from mbp_registry.registry.vocab import CPD_CATEGORIES
 
 from .context import State, pass_state
-from .options import add, as_of_option, list_command, parse_as_of, policy_option, reading, scope_options
+from .options import add, as_of_option, in_scope, list_command, parse_as_of, policy_option, scope_options, with_checked
 from .output import Column, Output, output_options, render, table_text, yes_no
+from .params import choice
 
 
 @click.group()
@@ -35,7 +36,7 @@ list_command(
 @click.option("--person", required=True, metavar="REF")
 @click.option("--date", required=True, metavar="DATE", help="When it took place (not in the future).")
 @click.option("--hours", required=True, metavar="H", help="Hours, more than 0 and at most 100; decimals allowed.")
-@click.option("--category", required=True, type=click.Choice(CPD_CATEGORIES))
+@click.option("--category", required=True, type=choice(CPD_CATEGORIES))
 @click.option("--description", metavar="TEXT")
 @pass_state
 def cpd_log(state: State, **raw) -> None:
@@ -50,12 +51,20 @@ def _scope(organisation, region, programme):
     return Scope(organisation=organisation, region=region, programme=programme)
 
 
-def _compliance_output(day, policy) -> Output:
+def nobody_assessed(day, scope) -> str:
+    return f"No one is assessed for compliance{in_scope(scope)} on {day.isoformat()}."
+
+
+def _compliance_output(day, policy, scope, only_noncompliant: bool) -> Output:
     """The compliance report: JSON the whole report, CSV each standing's values, the table
     what a lead acts on (yes/NO, sessions held of required, what to do)."""
     from mbp_registry.registry.compliance import needs
 
     table, csv = ("table",), ("csv",)
+    if only_noncompliant:
+        empty = f"No one assessed for compliance{in_scope(scope)} on {day.isoformat()} is non-compliant."
+    else:
+        empty = nobody_assessed(day, scope)
     return Output(
         (
             Column("person", "Person"),
@@ -76,6 +85,7 @@ def _compliance_output(day, policy) -> Output:
         rows=lambda report: report["people"],
         before=lambda _: f"Compliance on {day.isoformat()} under the {policy.name} policy",
         after=lambda report: f"\n{sum(1 for r in report['people'] if r['compliant'])} of {len(report['people'])} compliant.",
+        empty=lambda _: empty,
     )
 
 
@@ -94,17 +104,12 @@ def compliance(state: State, as_of, organisation, region, programme, only_noncom
 
     policy = load_policy(policy_file)
     day = parse_as_of(as_of)
-    report = reading(
+    report, scope = with_checked(
         state,
-        lambda s: compliance_report(
-            s,
-            as_of=day,
-            policy=policy,
-            scope=_scope(organisation, region, programme),
-            only_noncompliant=only_noncompliant,
-        ),
+        _scope(organisation, region, programme),
+        lambda s, scope: compliance_report(s, as_of=day, policy=policy, scope=scope, only_noncompliant=only_noncompliant),
     )
-    render(report, fmt, _compliance_output(day, policy))
+    render(report, fmt, _compliance_output(day, policy, scope, only_noncompliant))
 
 
 REMINDER_COLUMNS = (
@@ -132,12 +137,14 @@ def due(state: State, within, as_of, organisation, region, programme, policy_fil
 
     policy = load_policy(policy_file)
     day = parse_as_of(as_of)
-    rows = reading(
+    rows, scope = with_checked(
         state,
-        lambda s: due_list(s, as_of=day, within=within, policy=policy, scope=_scope(organisation, region, programme)),
+        _scope(organisation, region, programme),
+        lambda s, scope: due_list(s, as_of=day, within=within, policy=policy, scope=scope),
     )
     before = f"Lapsing between {day.isoformat()} and the next {within} days"
-    render(rows, fmt, Output(REMINDER_COLUMNS, before=lambda _: before))
+    empty = f"No one assessed for compliance{in_scope(scope)} lapses within {within} days of {day.isoformat()}."
+    render(rows, fmt, Output(REMINDER_COLUMNS, before=lambda _: before, empty=lambda _: empty))
 
 
 @cpd.command("summary")
@@ -153,10 +160,12 @@ def summary(state: State, as_of, organisation, region, programme, policy_file, f
 
     policy = load_policy(policy_file)
     day = parse_as_of(as_of)
-    data = reading(
-        state, lambda s: compliance_summary(s, as_of=day, policy=policy, scope=_scope(organisation, region, programme))
+    data, scope = with_checked(
+        state,
+        _scope(organisation, region, programme),
+        lambda s, scope: compliance_summary(s, as_of=day, policy=policy, scope=scope),
     )
-    render(data, fmt, Output(text=summary_text))
+    render(data, fmt, Output(text=lambda found: summary_text(found) if found["assessed"] else nobody_assessed(day, scope)))
 
 
 def summary_text(data: dict) -> str:

@@ -7,8 +7,9 @@ import click
 from mbp_registry.registry.render.lineage import FORMATS
 
 from .context import State, pass_state
-from .options import as_of_option, parse_as_of, reading
+from .options import as_of_option, parse_as_of, reading, with_checked
 from .output import Output, output_options, render
+from .params import choice
 
 
 @click.group()
@@ -61,7 +62,7 @@ def _tree(items: list[dict], branch: str, depth: int = 1) -> list[str]:
 
 
 @lineage.command("export")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="dot", show_default=True)
+@click.option("--format", "fmt", type=choice(FORMATS), default="dot", show_default=True)
 @click.option("--programme", metavar="CODE", help="Only this programme's lineage.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
 @as_of_option
@@ -71,8 +72,12 @@ def export(state: State, fmt, programme, out, as_of) -> None:
     from mbp_registry.registry.files import write_private
     from mbp_registry.registry.lineage import lineage_graph
     from mbp_registry.registry.render.lineage import export_text
+    from mbp_registry.registry.views import Filters
 
-    text = reading(state, lambda s: export_text(lineage_graph(s, as_of=parse_as_of(as_of), programme=programme), fmt))
+    day = parse_as_of(as_of)
+    text, _ = with_checked(
+        state, Filters(programme=programme), lambda s, f: export_text(lineage_graph(s, as_of=day, programme=f.programme), fmt)
+    )
     if out:
         write_private(out, text)
         click.echo(f"Wrote the lineage to {out}.")
@@ -89,7 +94,9 @@ def draw(state: State, out, programme, as_of) -> None:
     """Draw the lineage with succession risks highlighted (graphviz if installed, else matplotlib)."""
     from mbp_registry.registry.lineage import lineage_graph
     from mbp_registry.registry.render.lineage import draw as draw_graph
+    from mbp_registry.registry.views import Filters
 
-    graph = reading(state, lambda s: lineage_graph(s, as_of=parse_as_of(as_of), programme=programme))
+    day = parse_as_of(as_of)
+    graph, _ = with_checked(state, Filters(programme=programme), lambda s, f: lineage_graph(s, as_of=day, programme=f.programme))
     tool = draw_graph(graph, out)
     click.echo(f"Drew the lineage of {graph.number_of_nodes()} people to {out} (with {tool}).")

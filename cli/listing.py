@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .context import State, pass_state
-from .options import as_of_option, parse_as_of, policy_option, reading
+from .options import as_of_option, parse_as_of, policy_option, with_checked
 from .output import Column, Output, output_options, render, yes_no
 
 ELIGIBILITY = Output(
@@ -41,12 +41,14 @@ def listing() -> None:
 def listing_check(state: State, ref, as_of, policy_file, fmt) -> None:
     """For each teacher and programme: stage teacher or higher, at least 2 supervised
     courses taught in that programme, and compliant now; and what is missing."""
+    from mbp_registry.registry.compliance import Scope
     from mbp_registry.registry.compliance import listing_check as check
     from mbp_registry.registry.policy import load_policy
 
     policy = load_policy(policy_file)
     day = parse_as_of(as_of)
-    rows = reading(state, lambda s: check(s, as_of=day, policy=policy, person=ref))
+    rows, known = with_checked(state, Scope(person=ref), lambda s, scope: check(s, as_of=day, policy=policy, person=scope.person))
     if ref and not rows:
-        raise click.ClickException(f"{ref} holds no stage teacher or higher, or is not active")
-    render(rows, fmt, ELIGIBILITY)
+        raise click.ClickException(f"{known.person} holds no stage teacher or higher, or is not active")
+    empty = f"No active person holds stage teacher or higher on {day.isoformat()}: nobody to check for listing."
+    render(rows, fmt, Output(ELIGIBILITY.columns, empty=lambda _: empty))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from mbp_registry.registry.db import ENV_VAR as DATABASE_ENV_VAR
@@ -54,13 +56,25 @@ class RegistryGroup(click.Group):
             return getattr(importlib.import_module(module_name), attribute)
         return super().get_command(ctx, name)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise one_line(exc) from None
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise one_line(exc) from None
         except RegistryError as exc:
             raise click.ClickException(mask_password(str(exc))) from None
         except click.exceptions.Exit:
             raise
+        except OverflowError:
+            # Dates are read within the years 1900 to 2200, so that date arithmetic cannot
+            # leave Python's range; should any still do, it is one line, not a traceback.
+            raise click.ClickException("a date is too far in the past or the future to work with") from None
         except Exception as exc:
             from mbp_registry.registry.db import describe_database_error
 
@@ -68,6 +82,16 @@ class RegistryGroup(click.Group):
             if message is None:
                 raise
             raise click.ClickException(message) from None
+
+
+def one_line(exc: click.UsageError) -> click.ClickException:
+    """Click's own usage error (a bad or missing option or argument) as one line,
+    `Error: ... (see --help)`, exit status 2; a bare group still shows its help."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+        return exc
+    error = click.ClickException(f"{exc.format_message()} (see --help)")
+    error.exit_code = exc.exit_code
+    return error
 
 
 @click.group(cls=RegistryGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -91,6 +115,8 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
       mbp-registry demo                     load the sample service and see its reports
       mbp-registry init                     create or upgrade the schema of your database
     """
+    if db is None and os.environ.get(DATABASE_ENV_VAR) == "":
+        db = ""  # Click reads an empty variable as none given; the registry refuses it
     ctx.obj = State(db, actor)
 
 

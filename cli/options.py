@@ -9,12 +9,14 @@ from typing import Callable, TypeVar
 import click
 
 from mbp_registry.registry.policy import ENV_VAR as POLICY_ENV_VAR
-from mbp_registry.registry.vocab import SESSION_KINDS, STATUSES
+from mbp_registry.registry.vocab import CPD_CATEGORIES, SESSION_KINDS, STAGES, STATUSES
 
 from .context import State, pass_state
 from .output import Column, Output, columns, output_options, render
+from .params import choice
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 FILTERS = {
     "person": click.option("--person", metavar="REF", help="Only records of this person."),
@@ -22,11 +24,13 @@ FILTERS = {
     "region": click.option("--region", metavar="NAME", help="Only people of organisations in this region."),
     "programme": click.option("--programme", metavar="CODE", help="Only this programme."),
     "status": click.option("--status", metavar="STATUS", help=f"Only people with this status: {', '.join(STATUSES)}."),
-    "stage": click.option("--stage", metavar="STAGE", help="Only this stage (for people: their highest stage now)."),
+    "stage": click.option(
+        "--stage", metavar="STAGE", help=f"Only this stage: {', '.join(STAGES)} (for people: their highest stage now)."
+    ),
     "date_from": click.option("--from", "date_from", metavar="DATE", help="Only records dated on or after DATE."),
     "date_to": click.option("--to", "date_to", metavar="DATE", help="Only records dated on or before DATE."),
-    "kind": click.option("--kind", type=click.Choice(SESSION_KINDS), help="Only this kind of session."),
-    "category": click.option("--category", metavar="CATEGORY", help="Only this CPD category."),
+    "kind": click.option("--kind", type=choice(SESSION_KINDS), help="Only this kind of session."),
+    "category": click.option("--category", type=choice(CPD_CATEGORIES), help="Only this CPD category."),
     "current": click.option("--current", is_flag=True, help="Only links current today."),
 }
 
@@ -81,19 +85,59 @@ def add(state: State, record_type_name: str, raw: dict) -> dict:
     return writing(state, lambda s: add_record(s, record_type(record_type_name), raw, actor=state.actor))
 
 
-def update(state: State, record_type_name: str, key: str, changes: dict) -> dict:
-    """Change the given fields of one record (checked and audited); returns its stored values."""
+def update(state: State, record_type_name: str, key: str, changes: dict) -> dict | None:
+    """Change the given fields of one record (checked and audited); returns its stored
+    values, or None when they already were as given (nothing is written). Giving no
+    field at all is a usage error."""
     from mbp_registry.registry.records import update_record
 
+    if all(value is None for value in changes.values()):
+        options = ", ".join(f"--{name.replace('_', '-')}" for name in changes)
+        raise click.UsageError(f"nothing to change: give at least one of {options}")
     return writing(state, lambda s: update_record(s, record_type(record_type_name), key, changes, actor=state.actor))
+
+
+def with_checked(state: State, scope: T, work: Callable[..., R], *, write: bool = False, audit_trail: bool = False):
+    """Run `work(session, scope)` in one transaction (a write when `write`), the filter
+    values of `scope` first checked against the registry and spelled as it spells them
+    (a value that matches nothing is an error naming the closest known ones). Returns
+    the result and the checked scope."""
+    from mbp_registry.registry.filters import checked
+
+    def run(session):
+        known = checked(session, scope, audit_trail=audit_trail)
+        return work(session, known), known
+
+    return (writing if write else reading)(state, run)
+
+
+def in_scope(scope) -> str:
+    """" in region North, programme MBCT" for a scope that narrows anything, else ""."""
+    from mbp_registry.registry.filters import scope_words
+
+    words = scope_words(scope)
+    return f" in {words}" if words else ""
+
+
+def nothing_matches(what: str, scope) -> str:
+    """The words for a list that is empty: "No sessions match: person T001, kind group."."""
+    from mbp_registry.registry.filters import scope_words
+
+    words = scope_words(scope)
+    return f"No {what} match: {words}." if words else f"No {what} in the registry."
+
+
+# What a list of each record type is called in a sentence, where not just "<name>s".
+PLURAL = {"person": "people", "cpd": "CPD records", "training": "training records"}
 
 
 def list_records(state: State, record_type_name: str, filters, fmt: str) -> None:
     """Print the records of one type that meet the filters, in the chosen format."""
     from mbp_registry.registry import views
 
-    rows = reading(state, lambda s: views.list_records(s, record_type(record_type_name), filters))
-    render(rows, fmt, Output(list_columns(record_type_name)))
+    rows, known = with_checked(state, filters, lambda s, f: views.list_records(s, record_type(record_type_name), f))
+    what = PLURAL.get(record_type_name, f"{record_type_name}s")
+    render(rows, fmt, Output(list_columns(record_type_name), empty=lambda _: nothing_matches(what, known)))
 
 
 def list_columns(record_type_name: str, *, without: tuple[str, ...] = ()) -> tuple[Column, ...]:

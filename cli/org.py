@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .context import State, pass_state
-from .options import add, reading, update
+from .options import add, nothing_matches, reading, update, with_checked
 from .output import Output, columns, output_options, record_text, render
 
 
@@ -38,9 +38,11 @@ def org_add(state: State, code: str, name: str, region: str) -> None:
 def org_list(state: State, region: str | None, fmt: str) -> None:
     """List organisations with their number of people."""
     from mbp_registry.registry import views
+    from mbp_registry.registry.views import Filters
 
-    rows = reading(state, lambda s: views.organisations(s, region))
-    render(rows, fmt, Output(columns("code", "name", "region", "people", "active")))
+    rows, known = with_checked(state, Filters(region=region), lambda s, f: views.organisations(s, f.region))
+    shown = columns("code", "name", "region", "people", "active")
+    render(rows, fmt, Output(shown, empty=lambda _: nothing_matches("organisations", known)))
 
 
 @org.command("show")
@@ -63,4 +65,7 @@ def org_show(state: State, code: str, fmt: str) -> None:
 def org_update(state: State, code: str, name: str | None, region: str | None) -> None:
     """Change an organisation's name or region."""
     values = update(state, "organisation", code, {"name": name, "region": region})
-    click.echo(f"Organisation {code} is now {values['name']}, {values['region']}.")
+    if values is None:
+        click.echo(f"No change: organisation {code} already has this name and region.")
+    else:
+        click.echo(f"Organisation {code} is now {values['name']}, {values['region']}.")

@@ -19,6 +19,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 import click
 
+from .params import choice
+
 FORMATS = ("table", "csv", "json")
 
 
@@ -29,7 +31,7 @@ def output_options(formats: Sequence[str] = FORMATS):
         return click.option(
             "--format",
             "fmt",
-            type=click.Choice(formats),
+            type=choice(formats),
             default="table",
             show_default=True,
             help="Output format.",
@@ -71,6 +73,7 @@ class Output:
     before: Callable[[Any], str] | None = None  # a line above the table
     after: Callable[[Any], str] | None = None  # a line below the table
     text: Callable[[Any], str] | None = None  # the table format, when it is a report of its own
+    empty: Callable[[Any], str] | None = None  # the table format when there are no rows: why, in words
 
 
 def render(result: Any, fmt: str, output: Output) -> None:
@@ -82,6 +85,8 @@ def render(result: Any, fmt: str, output: Output) -> None:
         click.echo(csv_text(output.rows(result), chosen))
     elif output.text is not None:
         click.echo(output.text(result))
+    elif output.empty is not None and not output.rows(result):
+        click.echo(output.empty(result))
     else:
         for part in (output.before, _table_of(output), output.after):
             if part is not None:

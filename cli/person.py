@@ -7,8 +7,9 @@ import click
 from mbp_registry.registry.vocab import ASSIGNABLE_STATUSES, LEAVING_STATUSES
 
 from .context import State, pass_state
-from .options import add, filter_options, policy_option, reading, update, writing
+from .options import add, filter_options, nothing_matches, policy_option, reading, update, with_checked, writing
 from .output import Output, columns, output_options, record_text, render
+from .params import choice
 
 
 @click.group()
@@ -28,7 +29,7 @@ def person() -> None:
 @click.option("--name", required=True, help="Full name.")
 @click.option("--organisation", "--org", required=True, metavar="CODE", help="Organisation code.")
 @click.option("--email", help="Email address (unique).")
-@click.option("--status", type=click.Choice(ASSIGNABLE_STATUSES), default="active", show_default=True)
+@click.option("--status", type=choice(ASSIGNABLE_STATUSES), default="active", show_default=True)
 @click.option("--joined-on", metavar="DATE", help="When they joined the service.")
 @click.option("--planned-leaving-on", metavar="DATE", help="A declared leaving or retirement date.")
 @pass_state
@@ -46,8 +47,9 @@ def person_list(state: State, filters, fmt: str) -> None:
     """List people with their current stage in each programme."""
     from mbp_registry.registry import views
 
-    rows = reading(state, lambda s: views.people(s, filters))
-    render(rows, fmt, Output(columns("ref", "name", "organisation", "region", "status", "stages", "planned_leaving_on")))
+    rows, known = with_checked(state, filters, views.people)
+    shown = columns("ref", "name", "organisation", "region", "status", "stages", "planned_leaving_on")
+    render(rows, fmt, Output(shown, empty=lambda _: nothing_matches("people", known)))
 
 
 @person.command("show")
@@ -110,27 +112,33 @@ PERSON_RECORD = Output(
 @click.option("--name")
 @click.option("--organisation", "--org", metavar="CODE")
 @click.option("--email")
-@click.option("--status", type=click.Choice(ASSIGNABLE_STATUSES))
+@click.option("--status", type=choice(ASSIGNABLE_STATUSES))
 @click.option("--joined-on", metavar="DATE")
 @click.option("--planned-leaving-on", metavar="DATE")
 @pass_state
 def person_update(state: State, ref, **changes) -> None:
     """Change a person's details. Only the options given are changed."""
-    update(state, "person", ref, changes)
-    click.echo(f"Updated {ref}.")
+    if update(state, "person", ref, changes) is None:
+        click.echo(f"No change: {ref} already has these details.")
+    else:
+        click.echo(f"Updated {ref}.")
 
 
 @person.command("leave")
 @click.argument("ref")
 @click.option("--on", "on", required=True, metavar="DATE", help="The day they left.")
-@click.option("--status", type=click.Choice(LEAVING_STATUSES), default="left", show_default=True)
+@click.option("--status", type=choice(LEAVING_STATUSES), default="left", show_default=True)
 @pass_state
 def person_leave(state: State, ref: str, on: str, status: str) -> None:
     """Record that a person has left the service or retired."""
     from mbp_registry.registry.records import leave
 
     values = writing(state, lambda s: leave(s, ref, on=on, status=status, actor=state.actor))
-    click.echo(f"{ref} {'retired' if status == 'retired' else 'left'} on {values['left_on'].isoformat()}.")
+    went = "retired" if status == "retired" else "left"
+    if values is None:
+        click.echo(f"No change: {ref} already {went} on {on.strip()}.")
+    else:
+        click.echo(f"{ref} {went} on {values['left_on'].isoformat()}.")
 
 
 @person.command("export-data")

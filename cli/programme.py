@@ -45,5 +45,7 @@ def programme_list(state: State, fmt: str) -> None:
 @pass_state
 def programme_update(state: State, code: str, name: str) -> None:
     """Rename a programme."""
-    update(state, "programme", code, {"name": name})
-    click.echo(f"Programme {code} is now called {name}.")
+    if update(state, "programme", code, {"name": name}) is None:
+        click.echo(f"No change: programme {code} is already called {name}.")
+    else:
+        click.echo(f"Programme {code} is now called {name}.")

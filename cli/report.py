@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from mbp_registry.registry.render.annual import FORMATS, SUFFIX
+from mbp_registry.registry.render.annual import FORMATS, SUFFIX, report_format
 
 from .context import State, pass_state
 from .options import policy_option, reading
+from .params import choice
 
 
 @click.group()
@@ -27,15 +28,17 @@ def report() -> None:
 @report.command("annual")
 @click.option(
     "--year",
-    type=click.IntRange(1900, 9999),
+    type=click.IntRange(1900, 2200),
     metavar="YYYY",
     help="The year to report on. Default: this year, to today.",
 )
 @click.option(
-    "--out", type=click.Path(dir_okay=False), help="The file to write. Default: annual-report-YYYY.html (or .md)."
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="The file to write, .html or .md. Default: annual-report-YYYY.html (or .md).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True, help="Output format."
+    "--format", "fmt", type=choice(FORMATS), help="Output format. Default: as the --out file's suffix says, else html."
 )
 @policy_option
 @pass_state
@@ -50,6 +53,7 @@ def annual(state: State, year, out, fmt, policy_file) -> None:
     from mbp_registry.registry.policy import load_policy
 
     year = year or dt.date.today().year
+    fmt = report_format(out, fmt)
     policy = load_policy(policy_file)
     data = reading(state, lambda s: annual_report(s, year, policy))
     path = save_annual_report(data, out or default_name(year, fmt), fmt)

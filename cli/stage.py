@@ -8,6 +8,7 @@ from mbp_registry.registry.vocab import STAGES, TAC_LEVELS
 
 from .context import State, pass_state
 from .options import add, list_command
+from .params import choice
 
 
 @click.group()
@@ -32,10 +33,10 @@ list_command(
 @stage.command("add")
 @click.option("--person", required=True, metavar="REF")
 @click.option("--programme", required=True, metavar="CODE")
-@click.option("--stage", required=True, type=click.Choice(STAGES))
+@click.option("--stage", required=True, type=choice(STAGES))
 @click.option("--on", "attained_on", required=True, metavar="DATE", help="When the stage was attained.")
 @click.option("--assessed-by", metavar="REF", help="Who assessed it.")
-@click.option("--tac-level", type=click.Choice(TAC_LEVELS), help="The MBI:TAC overall level.")
+@click.option("--tac-level", type=choice(TAC_LEVELS), help="The MBI:TAC overall level.")
 @pass_state
 def stage_add(state: State, **raw) -> None:
     """Record a stage a person has attained in a programme."""

@@ -7,8 +7,9 @@ import click
 from mbp_registry.registry.vocab import READINESS
 
 from .context import State, pass_state
-from .options import add, as_of_option, parse_as_of, policy_option, reading, writing
+from .options import add, as_of_option, nothing_matches, parse_as_of, policy_option, reading, with_checked, writing
 from .output import Column, Output, columns, output_options, render
+from .params import choice
 
 
 @click.group()
@@ -62,12 +63,16 @@ def _with_names(state: State, text, data: dict) -> str:
 @pass_state
 def what_if_command(state: State, without, as_of, policy_file, fmt) -> None:
     """The report as if these people left today: the risks that would be new."""
+    from mbp_registry.registry.filters import known_value
     from mbp_registry.registry.render.words import what_if_text
     from mbp_registry.registry.succession import what_if
 
     day = parse_as_of(as_of)
     cap = _cap(policy_file)
-    data = reading(state, lambda s: what_if(s, without=list(without), as_of=day, max_supervisees=cap))
+    def without_known(session) -> list[str]:
+        return [known_value(session, "person", ref, label="without") for ref in without]
+
+    data = reading(state, lambda s: what_if(s, without=without_known(s), as_of=day, max_supervisees=cap))
     render(data, fmt, Output(text=lambda found: _with_names(state, what_if_text, found)))
 
 
@@ -81,7 +86,7 @@ def _post(value: str) -> dict:
 @succession.command("nominate")
 @click.option("--post", required=True, metavar="ROLE/PROGRAMME/REGION", help="e.g. trainer/MBCT/North.")
 @click.option("--candidate", required=True, metavar="REF")
-@click.option("--readiness", required=True, type=click.Choice(READINESS))
+@click.option("--readiness", required=True, type=choice(READINESS))
 @click.option("--emergency", is_flag=True, help="The emergency successor for the post.")
 @click.option("--on", "on", metavar="DATE", help="Date of the nomination. Default: today.")
 @pass_state
@@ -123,6 +128,10 @@ def nominations(state: State, programme, region, fmt) -> None:
     """List successor nominations by post."""
     from mbp_registry.registry import views
 
-    rows = reading(state, lambda s: views.nominations(s, programme=programme, region=region))
+    rows, known = with_checked(
+        state,
+        views.Filters(programme=programme, region=region),
+        lambda s, f: views.nominations(s, programme=f.programme, region=f.region),
+    )
     shown = columns("role", "programme", "region", "person", "readiness", "emergency", "nominated_on")
-    render(rows, fmt, Output((Column("id", formats=("table",)), *shown)))
+    render(rows, fmt, Output((Column("id", formats=("table",)), *shown), empty=lambda _: nothing_matches("nominations", known)))

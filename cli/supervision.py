@@ -7,8 +7,9 @@ import click
 from mbp_registry.registry.vocab import SESSION_KINDS, SESSION_MODES
 
 from .context import State, pass_state
-from .options import add, filter_options, list_columns, list_command, reading, writing
+from .options import add, filter_options, list_columns, list_command, nothing_matches, with_checked, writing
 from .output import Output, output_options, render
+from .params import choice
 
 
 @click.group()
@@ -29,8 +30,8 @@ def supervision() -> None:
 @click.option("--supervisee", "supervisees", required=True, multiple=True, metavar="REF", help="Repeat for a group session.")
 @click.option("--date", "held_on", required=True, metavar="DATE", help="When it was held (not in the future).")
 @click.option("--minutes", required=True, metavar="N", help="Length, 1 to 600 minutes.")
-@click.option("--kind", required=True, type=click.Choice(SESSION_KINDS))
-@click.option("--mode", type=click.Choice(SESSION_MODES))
+@click.option("--kind", required=True, type=choice(SESSION_KINDS))
+@click.option("--mode", type=choice(SESSION_MODES))
 @click.option("--programme", metavar="CODE")
 @click.option("--notes", metavar="TEXT", help="Confidential notes: never shown by lists unless asked for.")
 @pass_state
@@ -55,11 +56,10 @@ def sessions(state: State, filters, show_notes: bool, fmt: str) -> None:
     """List sessions held, newest first. Notes are hidden unless --show-notes is given."""
     from mbp_registry.registry import views
 
-    if show_notes:
-        rows = writing(state, lambda s: views.sessions(s, filters, notes_read_by=state.actor))
-    else:
-        rows = reading(state, lambda s: views.sessions(s, filters))
-    render(rows, fmt, Output(list_columns("session", without=() if show_notes else ("notes",))))
+    reader = state.actor if show_notes else None
+    rows, known = with_checked(state, filters, lambda s, f: views.sessions(s, f, notes_read_by=reader), write=show_notes)
+    shown = list_columns("session", without=() if show_notes else ("notes",))
+    render(rows, fmt, Output(shown, empty=lambda _: nothing_matches("sessions", known)))
 
 
 def link_options(func):

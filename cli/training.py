@@ -8,6 +8,7 @@ from mbp_registry.registry.vocab import STAGES
 
 from .context import State, pass_state
 from .options import add, list_command
+from .params import choice
 
 
 @click.group()
@@ -33,7 +34,7 @@ list_command(
 @click.option("--trainer", required=True, metavar="REF")
 @click.option("--trainee", required=True, metavar="REF")
 @click.option("--programme", required=True, metavar="CODE")
-@click.option("--stage", required=True, type=click.Choice(STAGES), help="The stage the trainee was trained towards.")
+@click.option("--stage", required=True, type=choice(STAGES), help="The stage the trainee was trained towards.")
 @click.option("--on", "trained_on", required=True, metavar="DATE", help="When the training was given.")
 @pass_state
 def training_add(state: State, **raw) -> None:

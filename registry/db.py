@@ -25,6 +25,8 @@ ENV_VAR = "MBP_REGISTRY_DB"
 APP_NAME = "mbp-registry"
 DEFAULT_FILENAME = "registry.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The one driver of each database the registry runs on (psycopg is psycopg 3).
+DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
 
 
 def configuration(db: str | None) -> dict:
@@ -50,8 +52,12 @@ def resolve_url(value: str | None) -> URL:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    if not value:
+    if value is None:
         return _sqlite_url(default_database_path())
+    if not value.strip():
+        raise DatabaseUnavailable(
+            f"db: the database given (--db or {ENV_VAR}) is empty: name one, or leave both out for the default"
+        )
     if re.search(r"[\ud800-\udfff]", value):  # bytes of the argument that were not UTF-8
         raise DatabaseUnavailable(f"not a database URL or file name: {_hide_password(value)!a}")
     if "://" not in value:
@@ -106,11 +112,32 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
+def require_existing(url: URL) -> None:
+    """Refuse a SQLite file that is not there: only `init`, `demo` and `import` (and the
+    default database) create one, so that a mistyped path is not a new, empty registry."""
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise DatabaseUnavailable(f"no registry at {path}: run `mbp-registry init`")
+
+
+def require_supported(url: URL) -> None:
+    """Refuse a database the registry does not run on, or a driver other than its own."""
+    backend, driver = url.get_backend_name(), url.get_driver_name()
+    if backend not in DRIVERS:
+        raise DatabaseUnavailable(
+            f"unsupported database {display_url(url)}: use a SQLite file or postgresql+psycopg://"
+        )
+    if driver != DRIVERS[backend]:
+        raise DatabaseUnavailable(
+            f"unsupported database driver {driver!r} in {display_url(url)}: use {backend}+{DRIVERS[backend]}://"
+        )
+
+
 def create_registry_engine(url: URL) -> Engine:
     """An engine for the registry; SQLite files are created owner-only on first use."""
     from sqlalchemy import create_engine
-    from sqlalchemy.exc import ArgumentError
 
+    require_supported(url)
     if is_sqlite(url):
         path = sqlite_path(url)
         if path is not None:
@@ -118,16 +145,7 @@ def create_registry_engine(url: URL) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
-    if url.get_backend_name() != "postgresql":
-        raise DatabaseUnavailable(
-            f"unsupported database {display_url(url)}: use a SQLite file or postgresql+psycopg://"
-        )
-    try:
-        return create_engine(url, pool_pre_ping=True)
-    except ArgumentError:  # e.g. postgresql+nodriver://: no such SQLAlchemy dialect
-        raise DatabaseUnavailable(
-            f"unsupported database driver in {display_url(url)}: use postgresql+psycopg://"
-        ) from None
+    return create_engine(url, pool_pre_ping=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:

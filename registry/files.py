@@ -19,7 +19,8 @@ FILE_MODE = 0o600
 FOLDER_MODE = 0o700
 
 
-def _refused(what: str, path: Path, exc: OSError, action: str = "write") -> Invalid:
+def refused(what: str, path: Path, exc: OSError, action: str = "write") -> Invalid:
+    """The one-line error of an operating-system error on `path`."""
     reason = exc.strerror or str(exc)
     return Invalid(f"{what}: cannot {action} {str(path)!r}: {reason}")
 
@@ -30,7 +31,7 @@ def private_folder(path: str | Path, *, what: str = "out") -> Path:
     try:
         path.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
     except OSError as exc:
-        raise _refused(what, path, exc) from None
+        raise refused(what, path, exc) from None
     if not path.is_dir():
         raise Invalid(f"{what}: {str(path)!r} is not a folder")
     return path
@@ -49,12 +50,12 @@ def private_file(
         os.fchmod(fd, FILE_MODE)
         handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
     except OSError as exc:
-        raise _refused(what, path, exc, "create" if exclusive else "write") from None
+        raise refused(what, path, exc, "create" if exclusive else "write") from None
     try:
         with handle:
             yield handle
     except OSError as exc:
-        raise _refused(what, path, exc) from None
+        raise refused(what, path, exc) from None
 
 
 def write_private(path: str | Path, content: str | bytes, *, what: str = "out") -> Path:
@@ -76,5 +77,5 @@ def touch_private(path: str | Path, *, what: str = "out") -> Path:
         except FileExistsError:
             pass
         except OSError as exc:
-            raise _refused(what, path, exc, "create") from None
+            raise refused(what, path, exc, "create") from None
     return path

@@ -121,8 +121,9 @@ def update_record(
     actor: str,
     action: str = "update",
     today: dt.date | None = None,
-) -> dict:
-    """Change fields of a record with a code or ref (organisation, programme, person, course)."""
+) -> dict | None:
+    """Change fields of a record with a code or ref (organisation, programme, person, course);
+    returns its values, or None when they were already as asked (nothing is written)."""
     (key_name,) = record_type.key_columns
     current = find_row(session, record_type, key, with_id=True)
     changed = {name: value for name, value in changes.items() if value is not None}
@@ -141,7 +142,7 @@ def update_record(
         if audit.plain(current.get(name)) != audit.plain(values.get(name))
     }
     if not differences:
-        return values
+        return None
     stored = {column_for(spec): row[column_for(spec)] for spec in stored_fields(record_type)}
     session.execute(update(table).where(table.c[key_name] == key).values(stored))
     if record_type is rt.COURSE and "co_teachers" in differences:

@@ -8,13 +8,20 @@ from typing import Iterator
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from .db import create_registry_engine, is_sqlite, resolve_url
+from .db import create_registry_engine, is_sqlite, require_existing, require_supported, resolve_url
 from .schema import require_current
 
 
-def open_engine(db: str | None, *, check_schema: bool = True) -> Engine:
-    """An engine for the `--db` value, its schema checked to be at the newest migration."""
-    engine = create_registry_engine(resolve_url(db))
+def open_engine(db: str | None, *, check_schema: bool = True, create: bool = False) -> Engine:
+    """An engine for the `--db` value, its schema checked to be at the newest migration.
+
+    A SQLite file that is not there is created only when `create` is asked for or it is
+    the default database (`db` None); otherwise it is an error."""
+    url = resolve_url(db)
+    require_supported(url)
+    if db is not None and not create:
+        require_existing(url)
+    engine = create_registry_engine(url)
     if check_schema:
         require_current(engine)
     return engine

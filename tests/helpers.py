@@ -82,12 +82,12 @@ def assert_refused(run, engine, *args: str, error: str) -> None:
 
 
 def assert_usage_error(run, engine, *args: str, error: str) -> None:
-    """Click refuses the command line itself: exit status 2, the last line of standard
-    error is `Error: <error>`, and nothing is written."""
+    """Click refuses the command line itself: exit status 2, standard error is the one
+    line `Error: <error> (see --help)`, and nothing is written."""
     before = table_counts(engine)
     result = run(*args)
     assert result.exit_code == 2, result.output
-    assert result.stderr.splitlines()[-1] == f"Error: {error}"
+    assert result.stderr == f"Error: {error} (see --help)\n", result.stderr
     assert result.stdout == ""
     assert table_counts(engine) == before
 

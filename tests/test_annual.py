@@ -355,6 +355,33 @@ def test_a_report_written_over_a_readable_file_is_made_owner_only(run, tmp_path)
     assert out.read_text(encoding="utf-8").startswith("# Annual governance report")
 
 
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (("--out", "board.pdf"),
+         "out: 'board.pdf' is not an .html or .md file: the report is written as HTML (a browser prints it to PDF) "
+         "or Markdown"),
+        (("--out", "board"),
+         "out: 'board' is not an .html or .md file: the report is written as HTML (a browser prints it to PDF) "
+         "or Markdown"),
+        (("--format", "html", "--out", "board.md"), "out: 'board.md' is not a .html file, as the html format needs"),
+        (("--format", "markdown", "--out", "board.html"), "out: 'board.html' is not a .md file, as the markdown format needs"),
+    ],
+    ids=["pdf", "no suffix", "html as md", "markdown as html"],
+)
+def test_a_report_file_whose_name_says_another_format_is_refused(run, engine, tmp_path, args, error):
+    from tests.helpers import assert_refused
+
+    assert_refused(run, engine, "report", "annual", *args, error=error)
+    assert list(tmp_path.glob("board*")) == []
+
+
+@pytest.mark.parametrize(("name", "starts"), [("board.md", "# Annual governance report"), ("Board.HTML", "<!DOCTYPE html>")])
+def test_the_format_follows_the_report_file_name(run, tmp_path, name, starts):
+    _ok(run("report", "annual", "--out", name))
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith(starts)
+
+
 def test_report_help_has_an_example(run):
     result = _ok(run("report", "--help"))
     assert "Example:" in result.stdout and "mbp-registry report annual --year 2025" in result.stdout

@@ -8,6 +8,7 @@ import datetime as dt
 import csv
 import io
 import random
+import shutil
 import stat
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from tests.bundle_helpers import (
     write_bundle,
 )
 from tests.conftest import FIXTURES
+from tests.helpers import table_counts
 
 DEMO = FIXTURES / "demo"
 
@@ -123,18 +125,105 @@ def test_export_over_existing_files_makes_them_owner_only(run, tmp_path):
     assert modes == {name: 0o600 for name in BUNDLE_ORDER}
 
 
-def test_exported_co_teachers_cell_is_not_a_spreadsheet_formula(run, tmp_path):
-    people = SMALL["people.csv"] + "=X1,Formula Ref,,ORG-A,active,,,\n-P9,Dash Ref,,ORG-A,active,,,\n"
-    courses = SMALL["courses.csv"].replace("P3;P4", "P3;=X1;-P9")
-    import_ok(run, write_bundle(tmp_path / "b", dict(SMALL, **{"people.csv": people, "courses.csv": courses})))
+# a folder that holds other files, and exports that stop halfway ------------------------------
 
-    exported = export_to(run, tmp_path / "out")
 
-    cells = [cell for row in csv.reader(io.StringIO(exported["courses.csv"])) for cell in row]
-    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
-    result = run("import", str(tmp_path / "out"), "--format", "json")
+def test_export_refuses_a_folder_that_holds_other_files_and_leaves_it_as_it_was(run, engine, tmp_path):
+    import_ok(run, write_bundle(tmp_path / "b", SMALL))
+    target = tmp_path / "out"
+    target.mkdir()
+    for name in ("people.csv", "notes.txt", "extra.csv", "a.csv", "b.csv"):
+        (target / name).write_text(f"mine: {name}\n")
+    before = table_counts(engine)
+    result = run("export", str(target))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: directory: {str(target)!r} holds files that are not an export (a.csv, b.csv, extra.csv and 1 more): "
+        "export into a new or empty folder, or give --force to replace the folder and everything in it\n"
+    )
+    assert table_counts(engine) == before
+    assert {path.name: path.read_text() for path in target.iterdir()} == {
+        name: f"mine: {name}\n" for name in ("people.csv", "notes.txt", "extra.csv", "a.csv", "b.csv")
+    }
+
+
+def test_export_with_force_replaces_the_folder_and_what_it_held(run, engine, tmp_path):
+    import_ok(run, write_bundle(tmp_path / "b", SMALL))
+    target = tmp_path / "out"
+    (target / "sub").mkdir(parents=True)
+    (target / "extra.csv").write_text("stray\n")
+    (target / "sub" / "x.txt").write_text("x\n")
+    result = run("export", str(target), "--force")
     assert result.exit_code == 0, result.output
-    assert import_counts(result)["courses.csv"] == {"added": 0, "updated": 0, "unchanged": 2}
+    assert sorted(path.name for path in target.iterdir()) == sorted(BUNDLE_ORDER)
+    assert read_bundle(target) == SMALL
+    import_ok(run, target)  # no stray file stops it
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
+
+
+def test_an_export_never_shows_a_folder_that_is_not_whole(run, engine, tmp_path, monkeypatch):
+    """Seen at any moment before it ends (as a kill would leave it), the export is not in
+    place, and what it has written so far is a folder that import refuses."""
+    from mbp_registry.registry.bundle import export
+
+    import_ok(run, write_bundle(tmp_path / "b", SMALL))
+    target, killed = tmp_path / "out", tmp_path / "killed"
+    rows_of_type = export.bundle_rows
+    seen = []
+
+    def rows_then_look(session, record_type):
+        if record_type is rt.ALL[5] and not seen:
+            (partial,) = [path for path in tmp_path.iterdir() if path.name.startswith(".out.")]
+            seen.append((target.exists(), sorted(path.name for path in partial.iterdir())))
+            shutil.copytree(partial, killed)
+        return rows_of_type(session, record_type)
+
+    monkeypatch.setattr(export, "bundle_rows", rows_then_look)
+    assert export_to(run, target) == SMALL
+    was_in_place, written = seen[0]
+    assert not was_in_place
+    assert written == sorted([export.UNFINISHED, *(record_type.file for record_type in rt.ALL[:6])])  # the sixth begun
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["b", "killed", "out", *_database_files(tmp_path)])
+
+    truncate_all(engine)
+    before = table_counts(engine)
+    result = run("import", str(killed))
+    assert result.exit_code == 1
+    assert f"{export.UNFINISHED}:1: not a bundle file" in result.stderr
+    assert table_counts(engine) == before
+
+
+def test_an_export_that_fails_halfway_leaves_nothing_and_is_not_audited(run, engine, tmp_path, monkeypatch):
+    from mbp_registry.registry.bundle import export
+
+    import_ok(run, write_bundle(tmp_path / "b", SMALL))
+    rows_of_type = export.bundle_rows
+
+    def failing(session, record_type):
+        if record_type is rt.ALL[5]:
+            raise OSError(28, "No space left on device")
+        return rows_of_type(session, record_type)
+
+    monkeypatch.setattr(export, "bundle_rows", failing)
+    before = table_counts(engine)
+    result = run("export", str(tmp_path / "out"))
+    assert result.exit_code != 0
+    assert table_counts(engine) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(["b", *_database_files(tmp_path)])
+
+
+def _database_files(folder) -> list[str]:
+    """The SQLite database files of the test in `folder` (none on PostgreSQL)."""
+    return [path.name for path in folder.iterdir() if path.name.startswith("registry.db")]
+
+
+def test_a_list_cell_that_would_be_a_spreadsheet_formula_is_neutralised():
+    """References start with a letter or a digit, so no stored list of them begins like a
+    formula; the exporter still never writes a cell that does."""
+    for start in ("=", "+", "-", "@"):
+        assert cell([f"{start}X1", "P3"]) == f"'{start}X1;P3"
+    assert cell(["P3", "-P9"]) == "P3;-P9"
 
 
 @pytest.mark.parametrize(

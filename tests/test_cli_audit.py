@@ -16,8 +16,8 @@ def test_group_help_shows_an_example(run):
     assert "Example:" in ok(run, "audit", "--help").stdout
 
 
-def test_audit_list_of_an_empty_registry_says_none(run):
-    assert ok(run, "audit", "list").stdout == "(none)\n"
+def test_audit_list_of_an_empty_registry_says_so(run):
+    assert ok(run, "audit", "list").stdout == "No audit entries in the registry.\n"
 
 
 def test_every_write_makes_one_entry_per_record_oldest_first(run, engine):
@@ -77,7 +77,7 @@ def test_an_update_records_what_changed_as_json_details(run, engine):
 def test_an_update_that_changes_nothing_is_not_audited(run, engine):
     build_service(run, engine)
     before = table_counts(engine)
-    ok(run, "person", "update", "T001", "--name", "Tara Ord", output="Updated T001.")
+    ok(run, "person", "update", "T001", "--name", "Tara Ord", output="No change: T001 already has these details.")
     assert table_counts(engine) == before
 
 
@@ -89,7 +89,10 @@ def test_audit_list_filters_by_person(run, engine):
         ("add", "people"), ("add", "stages"), ("add", "supervision")
     ]
     assert {r[4] for r in audit_rows(run, "--person", "T002")} == {"T002"}
-    assert audit_rows(run, "--person", "T999") == []
+    assert_refused(
+        run, engine, "audit", "list", "--person", "T999",
+        error="person: no person 'T999' in the registry; known: R01, S01, T001, T002, T003",
+    )
 
 
 def test_audit_list_filters_by_record_type(run, engine):

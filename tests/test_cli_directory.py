@@ -55,8 +55,8 @@ def test_org_list_as_csv_is_exact_and_filters_by_region(run, engine):
     assert result.stdout == "code,name,region,people,active\nNHS-S,NHS South,South,2,2\n"
 
 
-def test_org_list_of_an_empty_registry_says_none(run):
-    assert ok(run, "org", "list").stdout == "(none)\n"
+def test_org_list_of_an_empty_registry_says_so(run):
+    assert ok(run, "org", "list").stdout == "No organisations in the registry.\n"
 
 
 def test_org_add_refuses_an_existing_code(run, engine):

@@ -177,7 +177,7 @@ def test_what_if_with_an_unknown_person_is_refused_naming_them(run, tmp_path):
     result = run("succession", "what-if", "--without", "W", "--without", "NOBODY", "--format", "json")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == "Error: without: no person 'NOBODY' in the registry\n"
+    assert result.stderr == "Error: without: no person 'NOBODY' in the registry; known: R1, R2, S2, W, X, Y\n"
 
 
 # ------------------------------------------------------------ nominations

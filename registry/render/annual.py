@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import Invalid
 from .annual_layout import chart_texts, layout, period_text, table, title
 from .charts import compliance_chart, inline_svg, pipeline_chart, supervision_chart
 from .words import cell, long_date
@@ -118,6 +119,24 @@ def render_markdown(data: dict) -> str:
         for block in section["blocks"]:
             out += _md_block(block, texts)
     return "\n\n".join(out) + "\n"
+
+
+def report_format(out: str | None, fmt: str | None) -> str:
+    """The format to write: the one asked for, else the one of the `out` file's suffix,
+    else HTML. An `out` that is not an .html or .md file, or not of the format asked for,
+    is refused: the file's name must say what is in it."""
+    if out is None:
+        return fmt or "html"
+    by_suffix = {suffix: name for name, suffix in SUFFIX.items()}
+    suffix = Path(out).suffix.lower()
+    if suffix not in by_suffix:
+        raise Invalid(
+            f"out: {out!r} is not an .html or .md file: the report is written as HTML (a browser prints it "
+            "to PDF) or Markdown"
+        )
+    if fmt is not None and by_suffix[suffix] != fmt:
+        raise Invalid(f"out: {out!r} is not a {SUFFIX[fmt]} file, as the {fmt} format needs")
+    return by_suffix[suffix]
 
 
 def render(data: dict, fmt: str) -> str:
