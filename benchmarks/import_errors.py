@@ -116,7 +116,8 @@ def section(table: str) -> str:
         "references, impossible dates, numbers that are not numbers, control characters, rows\n"
         "with a cell too many), imported into an empty database with `--errors FILE`: refused,\n"
         "the first 100 errors shown, every error written to the file. Peak memory is the\n"
-        "maximum resident set size of the whole command, the median of the runs.\n\n"
+        "maximum resident set size of the whole command, the median of the runs. Reproduce:\n"
+        "`python benchmarks/import_errors.py --out benchmarks/RESULTS.md`.\n\n"
         f"Measured on {dt.date.today().isoformat()}. Machine: {machine()}.\n\n{table}\n"
     )
 
