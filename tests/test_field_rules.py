@@ -117,6 +117,15 @@ def test_a_name_in_any_script_is_accepted(service):
     assert ok_json(service, "person", "show", "T009")["name"] == "فاطمة Ní Bhriain"
 
 
+def test_a_choice_given_in_any_case_is_stored_in_lower_case(service):
+    ok(service, "cpd", "log", "--person", "T001", "--date", "2026-11-02", "--hours", "1", "--category", "WorkShop")
+    ok(service, *_session_log("--kind", "GROUP", "--mode", "Video"))
+    assert {row["category"] for row in ok_json(service, "cpd", "list")} == {"reading", "workshop"}
+    assert {(row["kind"], row["mode"]) for row in ok_json(service, "supervision", "sessions")} == {
+        ("individual", None), ("group", "video")
+    }
+
+
 # --- emails ------------------------------------------------------------------------
 
 

@@ -3,7 +3,9 @@ stages trainers and supervisors need, and a lineage without cycles.
 
 The first functions hold the rules that a single record (a command, through records.py)
 and a staged bundle (an import) must both keep; `cross_record_errors` applies every rule
-to a staged bundle, mostly as SQL, against staging and the registry together. Every
+to a staged bundle, mostly as SQL, against staging and the registry together, with
+those of bundle/agreement.py (dates within a person's time in the service, the
+pathway's order, links that do not overlap, nominations that mean something). Every
 message comes from the validation layer.
 """
 
@@ -29,6 +31,7 @@ from ..validate import (
     registry_errors,
     unknown_region,
 )
+from .agreement import bundle_errors
 from .reader import Problems
 from .staging import BATCH, Staged, Staging
 from .tables import REFERENCED, stored_fields
@@ -129,6 +132,8 @@ def cross_record_errors(staging: Staging, problems: Problems) -> None:
     for line, message in _duplicate_emails(staging):
         note(rt.PERSON, line, message)
     for record_type, line, message in _stage_rules(staging):
+        note(record_type, line, message)
+    for record_type, line, message in bundle_errors(staging):
         note(record_type, line, message)
 
 
