@@ -65,6 +65,8 @@ def import_(state: State, directory: str, dry_run: bool, restore: bool, errors_t
         progress.done()
     if result.retired:
         _warn_retired(result.retired, restore)
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     total = sum(c.added + c.updated for c in result.counts.values())
     if dry_run:
         after = f"Dry run: {total} records would be added or updated; nothing was written."

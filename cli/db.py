@@ -10,7 +10,7 @@ from .output import Column, Output, output_options, render
 CHECKS = Output(
     (
         Column("check", "Check"),
-        Column("ok", "Result", lambda row: "ok" if row["ok"] else "FAILED"),
+        Column("ok", "Result", lambda row: "FAILED" if not row["ok"] else "to correct" if row.get("records") else "ok"),
         Column("detail", "Detail"),
     )
 )
@@ -73,6 +73,9 @@ def check(state: State, fmt: str) -> None:
 
     results = check_database(state.engine_at_any_revision)
     render(results, fmt, CHECKS)
+    if fmt == "table":
+        for entry in (entry for row in results for entry in row.get("records", [])):
+            click.echo(f"{entry['type']} {entry['id']}: {entry['problem']}")
     if not all(r["ok"] for r in results):
         raise click.ClickException("the database failed a check")
 

@@ -36,15 +36,21 @@ def supervision() -> None:
 @click.option("--notes", metavar="TEXT", help="Confidential notes: never shown by lists unless asked for.")
 @pass_state
 def log(state: State, supervisees, **given) -> None:
-    """Record one supervision session (one row per supervisee)."""
-    from mbp_registry.registry.records import log_session
+    """Record one supervision session (one row per supervisee).
 
-    rows = writing(state, lambda s: log_session(s, supervisees=list(supervisees), actor=state.actor, **given))
-    first = rows[0]
+    A session whose supervisor held no stage supervisor or higher in any programme on
+    the day, or between two people with no supervision link current on the day, is
+    recorded with a warning: the first does not count towards supervision."""
+    from mbp_registry.registry.supervision_log import log_session
+
+    logged = writing(state, lambda s: log_session(s, supervisees=list(supervisees), actor=state.actor, **given))
+    first = logged.rows[0]
     click.echo(
-        f"Logged a {first['minutes']}-minute {given['kind']} session on {first['held_on'].isoformat()}: "
-        f"{given['supervisor']} with {', '.join(row['supervisee'] for row in rows)}."
+        f"Logged a {first['minutes']}-minute {first['kind']} session on {first['held_on'].isoformat()}: "
+        f"{given['supervisor']} with {', '.join(row['supervisee'] for row in logged.rows)}."
     )
+    for warning in logged.warnings:
+        click.echo(f"Warning: {warning}", err=True)
 
 
 @supervision.command("sessions")

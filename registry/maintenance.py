@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -74,8 +75,10 @@ def after_bulk_write(engine: Engine) -> None:
             connection.commit()
 
 
-def check(engine: Engine) -> list[dict]:
-    """Integrity, foreign keys and schema revision; each check with its result."""
+def check(engine: Engine, *, today: dt.date | None = None) -> list[dict]:
+    """Integrity, foreign keys and schema revision; each check with its result. The last
+    one lists the records that break a rule of the registry (under `records`) without
+    failing: they were kept before the rule, and are corrected with `amend`."""
     results = []
     revision = current_revision(engine)
     results.append(
@@ -112,6 +115,22 @@ def check(engine: Engine) -> list[dict]:
             )
             tables = inspect(connection).get_table_names()
             results.append({"check": "tables", "ok": bool(tables), "detail": f"{len(tables)} tables readable"})
+        results.append(_rules_kept(connection, revision == HEAD_REVISION, today or dt.date.today()))
     for row in results:
         row["database"] = display_url(engine.url)
     return results
+
+
+def _rules_kept(connection, schema_current: bool, today: dt.date) -> dict:
+    """The check that every record keeps the registry's rules, listing those that do not."""
+    if not schema_current:
+        return {"check": "records keep the rules", "ok": True, "detail": "not checked: the schema is not at the newest migration", "records": []}
+    from .rule_breaks import records_breaking_rules
+
+    broken = records_breaking_rules(connection, today)
+    if not broken:
+        detail = "every record keeps the rules"
+    else:
+        records = len({(entry["type"], entry["id"]) for entry in broken})
+        detail = f"{records} record{'s' if records != 1 else ''} to correct (amend TYPE ID), listed below"
+    return {"check": "records keep the rules", "ok": True, "detail": detail, "records": broken}

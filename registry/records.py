@@ -16,11 +16,21 @@ from sqlalchemy.orm import Session
 
 from . import audit, models
 from . import recordtypes as rt
+from .bundle import agreement
 from .bundle.checks import email_held_by_another, lineage_cycles, region_unknown, registry_lineage, stage_book
+from .bundle.scope import Scope
 from .bundle.tables import REFERENCED, TABLES, column_for, fill_stored_defaults, stored_fields
 from .errors import Conflict, Invalid, NotFound
 from .rows import find_row, rows_where
-from .validate import describe_key, email_taken, missing_reference, read_record, registry_errors, unknown_region
+from .validate import (
+    IN_SERVICE_STATUSES,
+    describe_key,
+    email_taken,
+    missing_reference,
+    read_record,
+    registry_errors,
+    unknown_region,
+)
 
 def add_record(
     session: Session,
@@ -61,7 +71,7 @@ def replace_record(
     """Check the record `current` (a row with its id) with `changes` applied as a new
     record is checked, and store it in place; returns the checked values. Not audited:
     the caller records the correction."""
-    values = read_record(record_type, {**current, **changes}, today or dt.date.today())
+    values = read_record(record_type, {**current, **_returning(record_type, changes)}, today or dt.date.today())
     row, co_teacher_ids = _resolve(session, record_type, values)
     _check_registry_rules(session, record_type, values, replacing=current)
     _refuse_duplicate(session, record_type, values, row, except_id=current["id"])
@@ -130,12 +140,11 @@ def update_record(
     unknown = set(changed) - set(record_type.columns) - {key_name}
     if unknown:
         raise Invalid(f"{sorted(unknown)[0]}: not a field of a {record_type.name}")
-    merged = {**current, **changed}
+    merged = {**current, **_returning(record_type, changed)}
     values = read_record(record_type, merged, today or dt.date.today())
     row, co_teacher_ids = _resolve(session, record_type, values)
     table = TABLES[record_type.name]
-    if record_type is rt.PERSON and values["email"]:
-        _refuse_taken_email(session, values["email"], key)
+    _check_registry_rules(session, record_type, values, replacing=current)
     differences = {
         name: [audit.plain(current.get(name)), audit.plain(values.get(name))]
         for name in record_type.columns
@@ -257,11 +266,25 @@ def _find(session: Session, model, references: Mapping[str, tuple[str, str, str]
     return session.scalars(select(model).where(*matches, *conditions)).first()
 
 
+def _returning(record_type: rt.RecordType, changes: Mapping[str, Any]) -> Mapping[str, Any]:
+    """`changes`, with left_on cleared when they return a person to the service (a
+    status of someone still in it) without saying when they left."""
+    status = str(changes.get("status") or "").strip().lower()
+    if record_type is rt.PERSON and status in IN_SERVICE_STATUSES and "left_on" not in changes:
+        return {**changes, "left_on": None}
+    return changes
+
+
 def _check_registry_rules(
     session: Session, record_type: rt.RecordType, values: Mapping[str, Any], replacing: Mapping[str, Any] | None = None
 ) -> None:
     """The rules across records that one new record (or one `replacing` another) must
-    keep (bundle.checks holds them)."""
+    keep (bundle.checks and bundle.agreement hold them)."""
+    if record_type is rt.PERSON and values["email"]:
+        _refuse_taken_email(session, values["email"], values["ref"])
+    if record_type is rt.NOMINATION and session.execute(select(region_unknown(values["region"]))).scalar():
+        raise NotFound(unknown_region(values["region"]))
+    problems = []
     if record_type in (rt.TRAINING, rt.SUPERVISION):
         someone = values["trainer"] if record_type is rt.TRAINING else values["supervisor"]
         book = stage_book(session, people=[someone], programme=values["programme"])
@@ -272,12 +295,10 @@ def _check_registry_rules(
                 _drop_replaced_edge(session, edges, replacing)
             edges[values["programme"]][(values["trainer"], values["trainee"])] = 1
             problems.extend(message for _, message in lineage_cycles(edges))
-        if problems:
-            raise Invalid("; ".join(problems))
-    if record_type is rt.PERSON and values["email"]:
-        _refuse_taken_email(session, values["email"], values["ref"])
-    if record_type is rt.NOMINATION and session.execute(select(region_unknown(values["region"]))).scalar():
-        raise NotFound(unknown_region(values["region"]))
+    scope = Scope.for_record(session, record_type, values, replacing_id=replacing["id"] if replacing else None)
+    problems.extend(message for _, _, message in agreement.errors(scope))
+    if problems:
+        raise Invalid("; ".join(problems))
 
 
 def _drop_replaced_edge(session: Session, edges: dict, replaced: Mapping[str, Any]) -> None:
@@ -311,49 +332,6 @@ def _refuse_duplicate(
     found = session.execute(select(table.c.id).where(and_(*same))).scalar()
     if found is not None:
         raise Conflict(f"already recorded: the {describe_key(record_type, values)}")
-
-
-def log_session(
-    session: Session,
-    *,
-    supervisor: str,
-    supervisees: list[str],
-    held_on: Any,
-    minutes: Any,
-    kind: str,
-    mode: str | None = None,
-    programme: str | None = None,
-    notes: str | None = None,
-    actor: str,
-    today: dt.date | None = None,
-) -> list[dict]:
-    """Record one supervision session: a row for each supervisee present."""
-    if not supervisees:
-        raise Invalid("supervisee: at least one is needed")
-    repeated = sorted({ref for ref in supervisees if supervisees.count(ref) > 1})
-    if repeated:
-        raise Invalid(f"supervisee: {repeated[0]!r} is given twice")
-    if kind == "individual" and len(supervisees) > 1:
-        raise Invalid(f"kind: an individual session has one supervisee, not {len(supervisees)}; use group")
-    return [
-        add_record(
-            session,
-            rt.SESSION,
-            {
-                "supervisor": supervisor,
-                "supervisee": supervisee,
-                "held_on": held_on,
-                "minutes": minutes,
-                "kind": kind,
-                "mode": mode,
-                "programme": programme,
-                "notes": notes,
-            },
-            actor=actor,
-            today=today,
-        )
-        for supervisee in supervisees
-    ]
 
 
 def withdraw_nomination(

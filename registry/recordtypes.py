@@ -132,6 +132,7 @@ STAGE = RecordType(
         Field("assessed_by", REF, refers_to="person"),
         Field("tac_level", _choice(vocab.TAC_LEVELS)),
     ),
+    past_only=("attained_on",),
 )
 
 TRAINING = RecordType(
@@ -144,6 +145,7 @@ TRAINING = RecordType(
         Field("stage", _choice(vocab.STAGES), required=True, key=True),
         Field("trained_on", DATE, required=True),
     ),
+    past_only=("trained_on",),
 )
 
 SUPERVISION = RecordType(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Iterator
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, FromClause, Table, func, select
 from sqlalchemy.orm import Session
 
 from . import models
@@ -23,18 +23,8 @@ def bundle_rows(session: Session, record_type: rt.RecordType) -> Iterator[dict[s
 def rows_where(session: Session, record_type: rt.RecordType, *conditions) -> Iterator[dict[str, Any]]:
     """Like bundle_rows, for the records that meet `conditions` on the record's table."""
     table = TABLES[record_type.name]
-    selected = []
-    query_from = table
-    for spec in stored_fields(record_type):
-        if record_type is rt.SESSION and spec.name == "notes" and not notes_readable(session):
-            continue
-        if spec.refers_to:
-            ref_table, key = REFERENCED[spec.refers_to]
-            alias = ref_table.alias(f"ref_{spec.name}")
-            query_from = query_from.outerjoin(alias, alias.c.id == table.c[column_for(spec)])
-            selected.append(alias.c[key].label(spec.name))
-        else:
-            selected.append(table.c[spec.name].label(spec.name))
+    hidden = {"notes"} if record_type is rt.SESSION and not notes_readable(session) else set()
+    query_from, selected = with_refs(table, [spec for spec in stored_fields(record_type) if spec.name not in hidden])
     by_name = {column.name: column for column in selected}
     order = [by_name[name] for name in record_type.key_columns]
     query = select(table.c.id, *selected).select_from(query_from).where(*conditions).order_by(*order)
@@ -44,6 +34,22 @@ def rows_where(session: Session, record_type: rt.RecordType, *conditions) -> Ite
         if co_teachers is not None:
             values["co_teachers"] = co_teachers.get(row["id"], [])
         yield values
+
+
+def with_refs(table: Table, fields: list[rt.Field], prefix: str = "ref") -> tuple[FromClause, list]:
+    """`table` joined to the records its references point at, and a column for each of
+    `fields`, named as the field: references as refs and codes, other values as stored."""
+    query_from: FromClause = table
+    selected = []
+    for spec in fields:
+        if spec.refers_to:
+            ref_table, key = REFERENCED[spec.refers_to]
+            alias = ref_table.alias(f"{prefix}_{spec.name}")
+            query_from = query_from.outerjoin(alias, alias.c.id == table.c[column_for(spec)])
+            selected.append(alias.c[key].label(spec.name))
+        else:
+            selected.append(table.c[spec.name].label(spec.name))
+    return query_from, selected
 
 
 def notes_readable(session) -> bool:

@@ -124,7 +124,8 @@ class Service:
         directory.mkdir(parents=True, exist_ok=True)
         write_csv(directory / "organisations.csv", ["code", "name", "region"], [dict(zip(("code", "name", "region"), o)) for o in ORGANISATIONS])
         write_csv(directory / "programmes.csv", ["code", "name"], [{"code": c, "name": n} for c, n in PROGRAMMES])
-        write_csv(directory / "people.csv", ["ref", "name", "organisation", "status", "planned_leaving_on"], self.people)
+        people = [{**person, "left_on": self._left_on(person)} for person in self.people]
+        write_csv(directory / "people.csv", ["ref", "name", "organisation", "status", "left_on", "planned_leaving_on"], people)
         write_csv(directory / "stages.csv", ["person", "programme", "stage", "attained_on"], self.stages)
         write_csv(directory / "training.csv", ["trainer", "trainee", "programme", "stage", "trained_on"], self.training)
         write_csv(
@@ -139,6 +140,18 @@ class Service:
                 self.nominations,
             )
         return directory
+
+    def _left_on(self, person: dict) -> str:
+        """For someone who has left (retired, left): the day of their last record, or LONG_AGO."""
+        if person["status"] in ("active", "on_leave"):
+            return ""
+        ref = person["ref"]
+        dated = [(row, "attained_on", ("person",)) for row in self.stages]
+        dated += [(row, "trained_on", ("trainer", "trainee")) for row in self.training]
+        dated += [(row, "started_on", ("supervisor", "supervisee")) for row in self.supervision]
+        dated += [(row, "nominated_on", ("person",)) for row in self.nominations]
+        days = [row[field] for row, field, who in dated if ref in (row[name] for name in who)]
+        return max(days, default=LONG_AGO)
 
     def load(self, run, tmp_path: Path) -> None:
         """Import this service into the test database through `mbp-registry import`."""

@@ -240,7 +240,9 @@ OPTIONAL = {
 
 
 def test_optional_columns_may_be_absent_and_are_stored_empty(run, engine, tmp_path):
-    files, expected = dict(SMALL), dict(SMALL)
+    # Without left_on, nobody can have left (a status of one who left needs the day).
+    files = {**SMALL, "people.csv": replace_once(SMALL["people.csv"], "ORG-A,left,", "ORG-A,active,")}
+    expected = dict(files)
     for name, columns in OPTIONAL.items():
         for column in columns:
             files[name] = drop_column(files[name], column)
@@ -475,7 +477,8 @@ ERROR_CASES = [
     ("trainer before reaching trainer stage", {"training.csv": sub("P1,P2,MBCT,teacher,2012-03-01", "P1,P2,MBCT,teacher,2009-03-01")},
      ["training.csv:2: trainer: 'P1' holds stage teacher in MBCT on 2009-03-01; trainer or higher is needed"]),
     ("trainer with no stage at all", {"training.csv": sub("P1,P4", "P5,P4")},
-     ["training.csv:4: trainer: 'P5' holds no stage in MBCT on 2020-01-15; trainer or higher is needed"]),
+     ["training.csv:4: trainer: 'P5' holds no stage in MBCT on 2020-01-15; trainer or higher is needed",
+      "training.csv:4: trained_on: 2020-01-15 is after trainer 'P5' left on 2019-12-31"]),
     ("trainer stage only in another programme", {"training.csv": sub("P1,P3,MBCT", "P1,P3,MBSR")},
      ["training.csv:3: trainer: 'P1' holds no stage in MBSR on 2015-09-01; trainer or higher is needed"]),
     ("supervisor without supervisor stage", {"supervision.csv": sub("P2,P3", "P3,P2")},
@@ -666,12 +669,12 @@ def test_an_absent_optional_column_leaves_stored_values_alone(run, engine, tmp_p
 
 
 def test_an_absent_optional_column_does_not_hide_a_change_in_a_present_one(run, engine, tmp_path):
-    people = "ref,name,organisation,status\nP1,Ann Trainer,ORG-A,retired\n"
+    people = "ref,name,organisation,status\nP1,Ann Trainer,ORG-A,on_leave\n"
     counts = import_small_then(run, tmp_path, {"people.csv": people})
 
     assert counts == {"people.csv": {"added": 0, "updated": 1, "unchanged": 0}}
     assert export_text(run, tmp_path / "out")["people.csv"] == SMALL["people.csv"].replace(
-        "ORG-A,active,2008-01-01", "ORG-A,retired,2008-01-01"
+        "ORG-A,active,2008-01-01", "ORG-A,on_leave,2008-01-01"
     )
 
 

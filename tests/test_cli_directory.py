@@ -323,7 +323,8 @@ def test_person_leave_refuses_a_day_before_they_joined(run, engine):
 
 def test_person_leave_on_the_day_they_joined_is_allowed(run, engine):
     build_service(run, engine)
-    ok(run, "person", "leave", "T001", "--on", "2020-09-01", output="T001 left on 2020-09-01.")
+    ok(run, "person", "add", "T009", "--name", "Ida Short", "--org", "NHS-N", "--joined-on", "2020-09-01")
+    ok(run, "person", "leave", "T009", "--on", "2020-09-01", output="T009 left on 2020-09-01.")
 
 
 def test_person_leave_refuses_a_bad_date(run, engine):

@@ -314,7 +314,7 @@ def test_posts_show_holders_ready_now_successors_and_posts_at_risk(run, tmp_path
         .person("U", org="ORG-S").stage("U", "trainer", "MBSR")
         .person("V", org="ORG-S").stage("V", "teacher", "MBSR")
         .person("Z", org="ORG-S", status="retired").stage("Z", "supervisor", "MBSR")
-        .person("W", org="ORG-S").stage("W", "supervisor", "MBSR", on=day(1))
+        .person("W", org="ORG-S").stage("W", "teacher", "MBSR", on=day(1))
         .nominate("V", "trainer", "MBSR", "South", "3_plus_years")
         .nominate("Z", "trainer", "MBSR", "South", "ready_now")
         .nominate("W", "supervisor", "MBSR", "South", "ready_now", on=day(1))

@@ -50,8 +50,8 @@ def test_link_confirms_and_records_an_audit_entry_about_the_supervisee(run, engi
 
 def test_link_on_the_day_the_supervisor_stage_was_attained_is_allowed(run, engine):
     build_service(run, engine)
-    ok(run, "supervision", "link", "--supervisor", "S01", "--supervisee", "T001", "--programme", "MBCT",
-       "--from", "2019-01-15", output="S01 supervises T001 in MBCT from 2019-01-15.")
+    ok(run, "supervision", "link", "--supervisor", "S01", "--supervisee", "T002", "--programme", "MBCT",
+       "--from", "2019-01-15", output="S01 supervises T002 in MBCT from 2019-01-15.")
 
 
 def test_link_by_a_trainer_of_trainers_is_allowed(run, engine):
@@ -80,7 +80,7 @@ def test_link_refuses_a_supervisor_who_is_only_a_teacher(run, engine):
 def test_link_refuses_a_start_before_the_supervisor_stage_was_attained(run, engine):
     build_service(run, engine)
     assert_refused(
-        run, engine, "supervision", "link", "--supervisor", "S01", "--supervisee", "T001", "--programme", "MBCT",
+        run, engine, "supervision", "link", "--supervisor", "S01", "--supervisee", "T002", "--programme", "MBCT",
         "--from", "2019-01-14",
         error="supervisor: 'S01' holds stage teacher in MBCT on 2019-01-14; supervisor or higher is needed",
     )

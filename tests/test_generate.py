@@ -52,6 +52,7 @@ def test_same_seed_gives_the_same_bundle_and_another_seed_another(bundle, tmp_pa
 def test_imports_cleanly_and_exports_byte_for_byte(bundle, run, tmp_path):
     result = run("import", str(bundle))
     assert result.exit_code == 0, result.output
+    assert result.stderr == ""  # no rule broken, no warning (every session counts)
     exported = tmp_path / "exported"
     result = run("export", str(exported))
     assert result.exit_code == 0, result.output

@@ -121,12 +121,15 @@ def _check_table(rows: list[tuple[str, str, str]]) -> str:
     return tabulate([list(row) for row in rows], headers=["Check", "Result", "Detail"], disable_numparse=True) + "\n"
 
 
+RULES_KEPT = ("records keep the rules", "ok", "every record keeps the rules")
+
+
 def _good_rows(backend: str) -> list[tuple[str, str, str]]:
     schema = ("schema at the newest migration", "ok", f"revision {HEAD_REVISION}, newest {HEAD_REVISION}")
     if backend == "sqlite":
-        return [schema, ("integrity", "ok", "ok"), ("foreign keys", "ok", "all references resolve")]
+        return [schema, ("integrity", "ok", "ok"), ("foreign keys", "ok", "all references resolve"), RULES_KEPT]
     tables = len(Base.metadata.tables) + 1  # and alembic_version
-    return [schema, ("foreign keys", "ok", "enforced by PostgreSQL"), ("tables", "ok", f"{tables} tables readable")]
+    return [schema, ("foreign keys", "ok", "enforced by PostgreSQL"), ("tables", "ok", f"{tables} tables readable"), RULES_KEPT]
 
 
 def test_db_check_passes_on_a_good_database(run, backend):
@@ -150,7 +153,10 @@ def test_db_check_fails_on_a_reference_to_a_missing_record(run, db_url, engine, 
     assert result.exit_code == 1
     rows = _good_rows("sqlite")
     rows[2] = ("foreign keys", "FAILED", "1 rows refer to missing records")
-    assert result.stdout == _check_table(rows)
+    # The orphan also breaks a rule of its own record: it names no person.
+    rows[3] = ("records keep the rules", "to correct", "1 record to correct (amend TYPE ID), listed below")
+    orphan = table_counts(engine)["cpd_activities"]
+    assert result.stdout == _check_table(rows) + f"cpd {orphan}: person: a value is required\n"
     assert result.stderr == "Error: the database failed a check\n"
 
 
@@ -161,6 +167,7 @@ def test_db_check_fails_when_the_schema_is_not_at_the_newest_migration(run, engi
     assert result.exit_code == 1
     rows = _good_rows(backend)
     rows[0] = ("schema at the newest migration", "FAILED", f"revision 0001, newest {HEAD_REVISION}")
+    rows[-1] = ("records keep the rules", "ok", "not checked: the schema is not at the newest migration")
     assert result.stdout == _check_table(rows)
     assert result.stderr == "Error: the database failed a check\n"
 

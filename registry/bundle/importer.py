@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from .. import audit, retired
 from ..errors import Invalid, RegistryError
 from ..files import private_file
+from .agreement import bundle_warnings
 from .checks import cross_record_errors
 from .merge import Counts, ImportResult, merge
 from .reader import Problems, read_bundle
@@ -64,7 +65,9 @@ def import_bundle(
     # On failure the caller rolls back, which also removes the staging tables.
     staging = Staging(session.connection(), progress, restore=restore)
     _read_and_check(staging, directory, today or dt.date.today(), errors_to)
+    warnings = bundle_warnings(staging)
     result = merge(staging, dry_run)
+    result.warnings = warnings
     staging.drop()
     if not dry_run:
         if restore:

@@ -39,6 +39,8 @@ class ImportResult:
     changes: list[Change] = field(default_factory=list)
     # Rows equal to rows that corrections retired, by file: skipped, or restored.
     retired: dict[str, int] = field(default_factory=dict)
+    # What the bundle's records do not say by themselves (sessions that do not count, ...).
+    warnings: list[str] = field(default_factory=list)
 
     def as_rows(self) -> list[dict]:
         return [
