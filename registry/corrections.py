@@ -62,13 +62,27 @@ def locate(session: Session, record_type: rt.RecordType, key: str) -> dict:
         (key_name,) = record_type.key_columns
         condition, shown = table.c[key_name] == key, f"{key_name} {key!r}"
     else:
-        if not str(key).isdigit() or len(str(key)) > 18:
+        record_id = _whole_number(key)
+        if record_id is None:
             raise Invalid(f"id: {key!r} is not a record id (the whole number in the `id` column of the list)")
-        condition, shown = table.c.id == int(key), f"id {key}"
+        condition, shown = table.c.id == record_id, f"id {key}"
     found = next(iter(rows_where(session, record_type, condition)), None)
     if found is None:
         raise NotFound(f"id: no {name} record with {shown}")
     return found
+
+
+# Ids are 32-bit integers in the database: a larger number names no record.
+LARGEST_ID = 2**31 - 1
+
+
+def _whole_number(text: str) -> int | None:
+    """`text` as an id when it is written in ASCII digits, else None; a number too large
+    to be an id becomes 0, which names no record."""
+    text = str(text)
+    if not (text.isascii() and text.isdigit()):
+        return None
+    return int(text) if len(text) <= 10 and int(text) <= LARGEST_ID else 0
 
 
 def amend(
@@ -123,7 +137,8 @@ def restore(session: Session, entry_id: str, *, reason: str, actor: str) -> dict
     from .models import AuditEntry
 
     reason = _reason(reason)
-    entry = session.get(AuditEntry, int(entry_id)) if str(entry_id).isdigit() else None
+    number = _whole_number(entry_id)
+    entry = session.get(AuditEntry, number) if number is not None else None
     if entry is None:
         raise NotFound(f"entry: no audit entry {entry_id!r}")
     if entry.action != "remove" or not entry.before or entry.record_type not in TYPES:

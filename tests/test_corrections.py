@@ -173,6 +173,10 @@ def test_removing_a_course_removes_its_co_teachers_too(service, engine):
         (("amend", "sessions", "99", "--set", "minutes=50", *REASON), "id: no sessions record with id 99"),
         (("amend", "sessions", "first", "--set", "minutes=50", *REASON),
          "id: 'first' is not a record id (the whole number in the `id` column of the list)"),
+        (("amend", "sessions", "\u0661", "--set", "minutes=50", *REASON),
+         "id: '\u0661' is not a record id (the whole number in the `id` column of the list)"),
+        (("amend", "sessions", "99999999999", "--set", "minutes=50", *REASON),
+         "id: no sessions record with id 99999999999"),
         (("amend", "people", "NOPE", "--set", "name=X", *REASON), "id: no people record with ref 'NOPE'"),
         (("amend", "sessions", "1", "--set", "length=50", *REASON),
          "set: 'length' is not a field of sessions; use one of supervisor, supervisee, held_on, minutes, kind, "
@@ -382,6 +386,8 @@ def test_a_removed_record_is_restored_from_its_audit_entry_notes_included(servic
                    error=f"entry: {removal['id'] - 1} is not the removal of a record; to undo an amendment, amend "
                          "the record back to the values its entry shows as before")
     assert_refused(service, engine, "audit", "restore", "99999", "--reason", "x", error="entry: no audit entry '99999'")
+    assert_refused(service, engine, "audit", "restore", "99999999999", "--reason", "x",
+                   error="entry: no audit entry '99999999999'")
 
 
 def test_erasure_clears_the_persons_notes_ref_and_name_from_the_trail(service, engine):
