@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
@@ -106,8 +106,8 @@ def record(
             dict(action=action, record_type=record_type, record_key=record_key, person_ref=person_ref, details=details),
         )
         return
-    _insert(session, actor=actor, action=action, record_type=record_type, record_key=record_key,
-            person_ref=person_ref, details=details)
+    _insert(session, [dict(actor=actor, action=action, record_type=record_type, record_key=record_key,
+                           person_ref=person_ref, details=details)])
 
 
 def record_change(
@@ -124,30 +124,52 @@ def record_change(
 ) -> None:
     """An entry about one record (`values` name it): its key, the person it is about, and
     its bundle values `before` and `after` the change."""
-    if not writes_directly(session):
-        return  # the database's trigger has written it
-    subject = SUBJECT.get(record_type.name)
-    shown_before, shown_after = masked(before, after)
-    _insert(
-        session,
-        actor=actor,
-        action=action,
-        record_type=record_type.type_name,
-        record_key="; ".join(f"{name}={plain(values.get(name)) or ''}" for name in record_type.key_columns),
-        person_ref=values.get(subject) if subject else None,
-        details=details,
-        reason=reason,
-        before=shown_before,
-        after=shown_after,
-        notes_before=(before or {}).get(CONFIDENTIAL),
-        notes_after=(after or {}).get(CONFIDENTIAL),
+    record_changes(
+        session, actor=actor, action=action, record_type=record_type,
+        changes=[(values, before, after)], reason=reason, details=details,
     )
 
 
-def _insert(session: Session, **values) -> None:
+def record_changes(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    record_type: rt.RecordType,
+    changes: Iterable[tuple[Mapping[str, Any], dict | None, dict | None]],
+    reason: str | None = None,
+    details: str | None = None,
+) -> None:
+    """One entry for each (values, before, after) of `changes`, in one statement."""
+    if not writes_directly(session):
+        return  # the database's trigger has written them
+    subject = SUBJECT.get(record_type.name)
+    rows = []
+    for values, before, after in changes:
+        shown_before, shown_after = masked(before, after)
+        rows.append(
+            dict(
+                actor=actor,
+                action=action,
+                record_type=record_type.type_name,
+                record_key="; ".join(f"{name}={plain(values.get(name)) or ''}" for name in record_type.key_columns),
+                person_ref=values.get(subject) if subject else None,
+                details=details,
+                reason=reason,
+                before=shown_before,
+                after=shown_after,
+                notes_before=(before or {}).get(CONFIDENTIAL),
+                notes_after=(after or {}).get(CONFIDENTIAL),
+            )
+        )
+    if rows:
+        _insert(session, rows)
+
+
+def _insert(session: Session, rows: list[dict]) -> None:
     # inline(): no RETURNING id, which would need the right to read the audit log.
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
-    session.execute(insert(AuditEntry).inline().values(at=now, **values))
+    session.execute(insert(AuditEntry).inline(), [{"at": now, **row} for row in rows])
 
 
 def record_export(session: Session, *, actor: str, what: str, path: str, records: int) -> None:

@@ -102,15 +102,18 @@ def _read_and_check(staging: Staging, directory: Path, today: dt.date, errors_to
 
 
 def _audit_changes(session: Session, result: ImportResult, actor: str) -> None:
-    """One entry for each existing record the import changed, with its values before and after."""
+    """One entry for each existing record the import changed, with its values before and
+    after: one statement per record type."""
+    by_type: dict = {}
     for change in result.changes:
-        record_type = change.record_type
-        audit.record_change(
+        by_type.setdefault(change.record_type, []).append(change)
+    for record_type, changes in by_type.items():
+        audit.record_changes(
             session,
             actor=actor,
             action="import",
             record_type=record_type,
-            values=change.after,
-            before=audit.snapshot(record_type, change.before),
-            after=audit.snapshot(record_type, change.after),
+            changes=[
+                (c.after, audit.snapshot(record_type, c.before), audit.snapshot(record_type, c.after)) for c in changes
+            ],
         )
