@@ -71,7 +71,8 @@ def known_value(session: Session, name: str, value: str, *, label: str | None = 
     known values when nothing matches."""
     kind, column = LOOKED_UP[name]
     columns = [column, models.AuditEntry.person_ref] if name == "person" and audit_trail else [column]
-    typed = str(value).strip()
+    # Read as any text is (control characters and bytes that were not UTF-8 refused).
+    typed = (fields.text(label or name, value, max_length=200) or "").strip()
     if any(session.execute(select(c).where(c == typed).limit(1)).first() for c in columns):
         return typed
     same_but_case = sorted({v for c in columns for v in session.scalars(select(c).where(func.lower(c) == typed.lower()))})

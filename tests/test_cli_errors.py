@@ -235,3 +235,9 @@ def test_an_update_that_changes_nothing_says_so_and_writes_nothing(service, engi
 def test_an_update_that_changes_something_says_so(service):
     ok(service, "org", "update", "NHS-N", "--name", "NHS Northern", output="Organisation NHS-N is now NHS Northern, North.")
     ok(service, "person", "update", "T001", "--email", "tara@example.org", output="Updated T001.")
+
+
+def test_a_filter_of_bytes_that_were_not_utf8_is_one_error_line(run, engine):
+    build_service(run, engine)
+    assert_refused(run, engine, "cpd", "compliance", "--region", "\udcff",
+                   error="region: '\\udcff' is not UTF-8 text")
