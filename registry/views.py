@@ -122,9 +122,9 @@ def _what_and_when(record_type: rt.RecordType, table, filters: Filters) -> list:
     conditions = []
     date_column = table.c[DATE_FIELD[record_type.name]]
     if filters.date_from is not None:
-        conditions.append(date_column >= fields.date("from", filters.date_from))
+        conditions.append(date_column >= fields.required("from", fields.date("from", filters.date_from)))
     if filters.date_to is not None:
-        conditions.append(date_column <= fields.date("to", filters.date_to))
+        conditions.append(date_column <= fields.required("to", fields.date("to", filters.date_to)))
     if filters.current and "ended_on" in table.c:
         as_of = filters.as_of or dt.date.today()
         conditions.append(and_(table.c.started_on <= as_of, or_(table.c.ended_on.is_(None), table.c.ended_on > as_of)))

@@ -241,3 +241,9 @@ def test_a_filter_of_bytes_that_were_not_utf8_is_one_error_line(run, engine):
     build_service(run, engine)
     assert_refused(run, engine, "cpd", "compliance", "--region", "\udcff",
                    error="region: '\\udcff' is not UTF-8 text")
+
+
+@pytest.mark.parametrize("option", ["--from", "--to"])
+def test_an_empty_date_filter_is_one_error_line(run, engine, option):
+    build_service(run, engine)
+    assert_refused(run, engine, "cpd", "list", option, "", error=f"{option[2:]}: a value is required")
