@@ -10,7 +10,7 @@ from mbp_registry.registry.vocab import CPD_CATEGORIES
 from .context import State, pass_state
 from .options import add, as_of_option, in_scope, list_command, parse_as_of, policy_option, scope_options, with_checked
 from .output import Column, Output, output_options, render, table_text, yes_no
-from .params import choice
+from .params import choice, whole
 
 
 @click.group()
@@ -123,7 +123,7 @@ REMINDER_COLUMNS = (
 
 
 @cpd.command("due")
-@click.option("--within", default=60, show_default=True, metavar="DAYS", type=click.IntRange(0, 3650), help="Look this many days ahead.")
+@click.option("--within", default=60, show_default=True, metavar="DAYS", type=whole(0, 3650), help="Look this many days ahead.")
 @as_of_option
 @scope_options
 @policy_option

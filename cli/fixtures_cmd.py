@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from .params import whole
+
 
 @click.group()
 def fixtures() -> None:
@@ -19,11 +21,11 @@ def fixtures() -> None:
 
 @fixtures.command("generate")
 @click.argument("directory", type=click.Path(file_okay=False))
-@click.option("--people", type=click.IntRange(min=1), required=True, help="How many people the service has.")
-@click.option("--seed", type=int, required=True, help="The random seed: the same seed gives the same bundle.")
+@click.option("--people", type=whole(1), required=True, help="How many people the service has.")
+@click.option("--seed", type=whole(), required=True, help="The random seed: the same seed gives the same bundle.")
 @click.option(
     "--years",
-    type=click.IntRange(min=1, max=50),
+    type=whole(1, 50),
     default=2,
     show_default=True,
     help="Years of logged sessions, CPD, retreats and courses, ending today.",

@@ -10,7 +10,7 @@ from mbp_registry.registry.render.annual import FORMATS, SUFFIX, report_format
 
 from .context import State, pass_state
 from .options import policy_option, reading
-from .params import choice
+from .params import choice, whole
 
 
 @click.group()
@@ -28,7 +28,7 @@ def report() -> None:
 @report.command("annual")
 @click.option(
     "--year",
-    type=click.IntRange(1900, 2200),
+    type=whole(1900, 2200),
     metavar="YYYY",
     help="The year to report on. Default: this year, to today.",
 )

@@ -137,6 +137,9 @@ def test_empty_results_stay_data_in_json_and_csv(service):
          "Invalid value for '--category': 'yoga' is not one of 'course', 'workshop', 'conference', 'reading', "
          "'teaching_observation', 'other'."),
         (("cpd", "due", "--within", "-5"), "Invalid value for '--within': -5 is not in the range 0<=x<=3650."),
+        (("cpd", "due", "--within", "1_0"), "Invalid value for '--within': '1_0' is not a valid whole number."),
+        (("cpd", "due", "--within", "\u0661\u0660"), "Invalid value for '--within': '\u0661\u0660' is not a valid whole number."),
+        (("report", "annual", "--year", "2_026"), "Invalid value for '--year': '2_026' is not a valid whole number."),
         (("succession", "nominate", "--post", "supervisor/MBCT", "--candidate", "T001", "--readiness", "ready_now"),
          "Invalid value for '--post': 'supervisor/MBCT' is not ROLE/PROGRAMME/REGION, e.g. trainer/MBCT/North"),
         (("report", "annual", "--year", "1800"), "Invalid value for '--year': 1800 is not in the range 1900<=x<=2200."),
