@@ -21,6 +21,7 @@ from . import recordtypes as rt
 from .bundle.tables import TABLES
 from .errors import Invalid, NotFound
 from .rows import rows_where
+from .vocab import ERASED
 
 # The record types by the TYPE name commands and the audit trail use.
 TYPES: dict[str, rt.RecordType] = {record_type.type_name: record_type for record_type in rt.ALL}
@@ -100,6 +101,7 @@ def amend(
     reason = _reason(reason)
     _check_settings(record_type, settings)
     current = locate(session, record_type, key)
+    _check_erasure(record_type, current, settings)
     audit.give_reason(session, reason)
     values = records.replace_record(session, record_type, current, settings, today=today)
     correction = Correction(name, key, audit.snapshot(record_type, current), audit.snapshot(record_type, values))
@@ -163,6 +165,17 @@ def _reason(reason: str | None) -> str:
     if len(text) > 500:
         raise Invalid(f"reason: {len(text)} characters is too long (at most 500)")
     return text
+
+
+def _check_erasure(record_type: rt.RecordType, current: dict, settings: Mapping[str, str]) -> None:
+    """Erasure is `person erase` alone: it is neither undone nor done by an amendment."""
+    if record_type is not rt.PERSON:
+        return
+    if current.get("status") == ERASED:
+        raise Invalid(f"id: {current['ref']} was erased; an erased person's record is not amended")
+    status = str(settings.get("status", "")).strip().lower()
+    if status == ERASED:
+        raise Invalid("status: 'erased' is given by `person erase` alone, which also clears the person's data")
 
 
 def _check_settings(record_type: rt.RecordType, settings: Mapping[str, str]) -> None:

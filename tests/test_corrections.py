@@ -191,6 +191,8 @@ def test_removing_a_course_removes_its_co_teachers_too(service, engine):
          "reason: say why the record is corrected (--reason TEXT)"),
         (("amend", "sessions", "1", *REASON), "set: give at least one FIELD=VALUE to change"),
         (("amend", "people", "T001", "--set", "ref=T100", *REASON), "set: 'ref' names the record and cannot be amended"),
+        (("amend", "people", "T001", "--set", "status=Erased", *REASON),
+         "status: 'erased' is given by `person erase` alone, which also clears the person's data"),
         (("amend", "training", "1", "--set", "trainer=S01", "--set", "trainee=R01", *REASON),
          "trainer: 'S01' holds stage teacher in MBCT on 2018-06-01; trainer or higher is needed"),
         (("remove", "people", "T001", *REASON),
@@ -201,6 +203,15 @@ def test_removing_a_course_removes_its_co_teachers_too(service, engine):
 )
 def test_a_refused_correction_writes_nothing(service, engine, args, error):
     assert_refused(service, engine, *args, error=error)
+
+
+def test_an_erased_persons_record_is_not_amended_back_to_life(service, engine):
+    ok(service, "person", "erase", "T002", "--yes")
+    (erased,) = [p for p in ok_json(service, "person", "list", "--status", "erased")]
+    assert_refused(
+        service, engine, "amend", "people", erased["ref"], "--set", "status=active", *REASON,
+        error=f"id: {erased['ref']} was erased; an erased person's record is not amended",
+    )
 
 
 def test_an_amendment_that_would_duplicate_another_record_is_refused_and_changes_nothing(service, engine):
