@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, models
 from . import recordtypes as rt
-from .rows import find_row, rows_where
+from .rows import find_row, require_notes_readable, rows_where
 from .bundle.tables import TABLES
 from .views import PERSON_FIELDS
 from .vocab import ERASED
@@ -27,6 +27,7 @@ from .vocab import ERASED
 
 def subject_access(session: Session, ref: str, *, actor: str) -> dict:
     """Everything held about one person, including the notes of their supervision."""
+    require_notes_readable(session, "export-data", "a subject access export holds them: an administrator exports")
     person = find_row(session, rt.PERSON, ref)
     person_id = session.execute(select(models.Person.id).where(models.Person.ref == ref)).scalar_one()
     data: dict = {"exported_on": dt.date.today(), "person": person}
