@@ -14,12 +14,16 @@ Hamish Kerr, R06 Isla MacLeod) and none of them has a successor.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 
+from mbp_registry.registry.db import create_registry_engine, resolve_url
+from mbp_registry.registry.lineage import lineage_picture_data
 from mbp_registry.registry.render.lineage_layout import A4_LANDSCAPE
-from mbp_registry.registry.render.lineage_picture import lineage_picture, lineage_summary_svg
+from mbp_registry.registry.render.lineage_picture import lineage_picture, lineage_summary_svg, lineage_summary_words
+from mbp_registry.registry.session import reading
 from tests.lineage_helpers import (
     A4_LANDSCAPE_PT,
     DEMO_DAY,
@@ -66,6 +70,16 @@ def _check_page_sized(width: float, height: float) -> None:
     assert width <= 4 * height
 
 
+def _check_readable(svg: str) -> None:
+    """An SVG picture of A4 size at most whose every text is 8 points or more (its units
+    are points: matplotlib writes the sizes as px of a viewBox in points)."""
+    width, height = svg_size_pt(svg)
+    assert re.search(rf'viewBox="0 0 {width:g} {height:g}"', svg)
+    _check_page_sized(width, height)
+    sizes = [float(size) for size in re.findall(r"font-size: ([\d.]+)px", svg)]
+    assert sizes and min(sizes) >= 8
+
+
 # ---------------------------------------------------------------- the demo, by name
 
 
@@ -89,7 +103,7 @@ def test_the_mbct_picture_has_generations_as_rows_names_stages_in_words_and_risk
     out = tmp_path / "mbct.svg"
     _ok(runner_for(demo)("lineage", "draw", "--programme", "MBCT", "--out", str(out), *AS))
     svg = out.read_text(encoding="utf-8")
-    _check_page_sized(*svg_size_pt(svg))
+    _check_readable(svg)
     texts = svg_texts(svg)
     words = [w for _, _, w in texts]
     assert words[0] == "MBCT trainer lineage on 3 December 2026"
@@ -162,10 +176,6 @@ def test_a_region_without_trainers_of_a_programme_says_so(demo, tmp_path):
 
 
 def test_the_summary_names_nobody_and_suppresses_small_counts(demo):
-    from mbp_registry.registry.lineage import lineage_picture_data
-    from mbp_registry.registry.session import reading
-    from mbp_registry.registry.db import create_registry_engine, resolve_url
-
     engine = create_registry_engine(resolve_url(demo))
     with reading(engine) as session:
         data = lineage_picture_data(session, as_of=dt.date.fromisoformat(DEMO_DAY), names=False)
@@ -180,6 +190,16 @@ def test_the_summary_names_nobody_and_suppresses_small_counts(demo):
     assert words.count("fewer than 3") == 3
     assert words.count("none") == 6  # the other cells of the three regions
     assert [w for w in words if w.isdigit()] == ["1", "2", "1"]  # all regions, generations 1 to 3
+    # and in words, for a text alternative
+    assert lineage_summary_words(data, programme="MBCT", suppress_below=3) == (
+        "MBCT: 4 trainers, 4 active. Generation 1: 1 active (North fewer than 3); a gap in Central, South. "
+        "Generation 2: 2 active (Central fewer than 3); a gap in North, South. "
+        "Generation 3: 1 active (North fewer than 3); a gap in Central, South."
+    )
+    assert lineage_summary_words(data, programme="MBSR") == (
+        "MBSR: 3 trainers, 3 active. Generation 1: 3 active (Central 1, North 2). "
+        "Generation 2: 0 active; a gap in Central, North. Generation 3: 0 active; a gap in Central, North."
+    )
     # without names, a picture is always the summary
     assert b"Morag" not in lineage_picture(data, programme="MBCT", fmt="svg")
 
@@ -199,7 +219,7 @@ def test_at_1000_people_each_programme_is_a_summary_by_generation_and_region(gen
             f"(too many to name on an A4 page) to {tmp_path / f'lineage-{code}.svg'}."
         )
         svg = (tmp_path / f"lineage-{code}.svg").read_text(encoding="utf-8")
-        _check_page_sized(*svg_size_pt(svg))
+        _check_readable(svg)
         words = [w for _, _, w in svg_texts(svg)]
         assert f"{code} trainers by generation and region on {dt.date.today().day} " in words[0]
         for person in read_csv(bundle / "people.csv"):

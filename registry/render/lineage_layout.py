@@ -26,6 +26,8 @@ NODE_WIDTH = (1.1, 1.8)  # narrowest and widest box
 COLUMN_GAP, LINE_GAP, BAND_GAP = 0.15, 0.14, 0.42
 MAX_ASPECT = 4  # no picture wider than 4 times its height
 STATUS_WORDS = {"on_leave": "on leave"}
+# More boxes than ever fit on the page (at most 7 across and 8 lines down): no need to try.
+MOST_BY_NAME = 56
 
 
 @functools.lru_cache(maxsize=4096)
@@ -106,7 +108,7 @@ def picture_title(data: dict, picture: dict, what: str) -> str:
 def lineage_layout(data: dict, picture: dict) -> Layout | None:
     """The layout of the full picture of one programme, or None when it does not fit."""
     trainers = picture.get("trainers")
-    if not trainers:
+    if not trainers or len(trainers) > MOST_BY_NAME:
         return None
     summary = picture["summary"]
     lines = {t["person"]: node_lines(t) for t in trainers}
@@ -124,9 +126,10 @@ def lineage_layout(data: dict, picture: dict) -> Layout | None:
             "Generation 1 was trained by nobody in the registry; an arrow goes from a trainer to the trainer they trained.",
         ],
     )
-    for ref, ls in lines.items():
+    for trainer in trainers:
+        ls = lines[trainer["person"]]
         cut = [fitted(line, NAME_PT if i == 0 else TEXT_PT, node_w - 2 * NODE_PAD, i == 0) for i, line in enumerate(ls)]
-        layout.nodes[ref] = Node(next(t for t in trainers if t["person"] == ref), cut)
+        layout.nodes[trainer["person"]] = Node(trainer, cut)
     layout.edges = [tuple(edge) for edge in picture["edges"]]
     _place(layout, [row["generation"] for row in summary["rows"]], columns)
     return layout if layout.width <= PRINTABLE[0] and layout.height <= PRINTABLE[1] else None

@@ -8,7 +8,8 @@ names, as the summary of trainers per generation and region (lineage_summary.py)
 
 Entry points:
 - `lineage_picture(data, programme=CODE, fmt="svg"|"png"|"pdf")`: one programme's picture, as bytes;
-- `lineage_summary_svg(data, programme=CODE, suppress_below=N)`: the summary as SVG text to inline in a page;
+- `lineage_summary_svg(data, programme=CODE, suppress_below=N)`: the summary as SVG text to inline in a page,
+  and `lineage_summary_words(...)` the same in words, for its text alternative;
 - `write_lineage_pictures(data, path)`: the file(s) of `lineage draw`, owner-only.
 """
 
@@ -20,7 +21,7 @@ from ..errors import Invalid
 from ..files import write_private
 from .lineage_canvas import COLOURS, canvas, heading, legend, pdf_bytes, picture_bytes
 from .lineage_layout import A4_LANDSCAPE, LABEL_PT, LINE, MARGIN, NAME_PT, NODE_PAD, TEXT_PT, Layout, lineage_layout, trainer_count
-from .lineage_summary import summary_figure
+from .lineage_summary import summary_figure, summary_words
 
 PICTURE_FORMATS = ("svg", "png", "pdf")
 
@@ -48,6 +49,11 @@ def lineage_summary_svg(data: dict, *, programme: str, suppress_below: int = 0) 
     """The summary picture of one programme (counts only, nobody named) as SVG text."""
     figure = summary_figure(data, picture_of(data, programme), suppress_below=suppress_below)
     return picture_bytes(figure, "svg", inline=True).decode("utf-8")
+
+
+def lineage_summary_words(data: dict, *, programme: str, suppress_below: int = 0) -> str:
+    """The summary of one programme in words (a text alternative of the picture)."""
+    return summary_words(picture_of(data, programme), suppress_below=suppress_below)
 
 
 def _figure(data: dict, picture: dict, *, page=None):

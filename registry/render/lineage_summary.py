@@ -30,6 +30,26 @@ def summary_lines(picture: dict) -> list[str]:
     ]
 
 
+def summary_words(picture: dict, *, suppress_below: int = 0) -> str:
+    """The summary in words, for a text alternative: per generation the active trainers,
+    by region, and the regions where there is none (the gaps)."""
+    summary = picture["summary"]
+    sentences = [f"{picture['programme']}: {trainer_count(summary['trainers'])}, {summary['active_trainers']:,} active."]
+    for row in summary["rows"]:
+        found = [(region, n) for region, n in row["active"].items() if n]
+        where = ", ".join(f"{region} {_shown(n, suppress_below)}" for region, n in found)
+        gaps = [region for region, n in row["active"].items() if not n]
+        words = f"Generation {row['generation']}: {sum(n for _, n in found):,} active"
+        words += f" ({where})" if where else ""
+        words += f"; a gap in {', '.join(gaps)}." if gaps else "."
+        sentences.append(words)
+    return " ".join(sentences)
+
+
+def _shown(count: int, suppress_below: int) -> str:
+    return f"fewer than {suppress_below}" if suppress_below and 0 < count < suppress_below else f"{count:,}"
+
+
 def summary_figure(data: dict, picture: dict, *, suppress_below: int = 0, page=None):
     """The summary picture of one programme as a matplotlib figure."""
     summary = picture["summary"]
@@ -81,7 +101,7 @@ def _cell(axes, x: float, y: float, width: float, active: int, inactive: int, su
     axes.add_patch(Rectangle((x + 0.03, y + 0.03), width - 0.06, CELL_HEIGHT - 0.06, lw=0.8, **style))
     middle = x + width / 2
     if suppress_below and 0 < active < suppress_below:
-        axes.text(middle, y + CELL_HEIGHT / 2, f"fewer than {suppress_below}", fontsize=TEXT_PT, ha="center", va="center")
+        axes.text(middle, y + CELL_HEIGHT / 2, _shown(active, suppress_below), fontsize=TEXT_PT, ha="center", va="center")
         return
     text = "none" if gap else str(active)
     colour = COLOURS["risk"] if gap else COLOURS["text"]
