@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import stat
+from xml.etree import ElementTree
 
 import networkx as nx
 import pytest
@@ -317,3 +318,19 @@ def test_a_file_in_a_missing_folder_is_one_error_line(run, chain, tmp_path, comm
     assert result.stderr == f"Error: out: cannot write {str(out)!r}: No such file or directory\n"
     assert "Traceback" not in result.output
     assert not out.parent.exists()
+
+
+def test_a_drawing_shows_names_as_they_are_written(run, tmp_path):
+    # "$...$" would be a formula to matplotlib, "&" and "<" markup to SVG
+    name = "Ann $x$ O'Neil & <Co>"
+    service = (
+        Service()
+        .person("A", name=name).stage("A", "teacher", on="2005-01-01").stage("A", "trainer", on="2008-01-01")
+        .person("B").stage("B", "teacher", on="2009-01-01").stage("B", "trainer", on="2012-01-01")
+        .trained("A", "B", stage="trainer", on="2011-06-01")
+    )
+    service.load(run, tmp_path)
+    out = tmp_path / "lineage.svg"
+    _ok(run("lineage", "draw", "--programme", "MBCT", "--out", str(out), *AS))
+    texts = [element.text for element in ElementTree.parse(out).iter("{http://www.w3.org/2000/svg}text")]
+    assert name in texts

@@ -40,11 +40,16 @@ def canvas(width: float, height: float, *, page: tuple[float, float] | None = No
     return figure, axes
 
 
+def write(axes, x: float, y: float, words: str, **style):
+    """Text on the picture as given: a "$" in a name is no formula."""
+    return axes.text(x, y, words, parse_math=False, **style)
+
+
 def heading(axes, title: str, lines: list[str]) -> None:
-    axes.text(MARGIN, MARGIN, title, fontsize=TITLE_PT, fontweight="bold", va="top", color=COLOURS["text"])
+    write(axes, MARGIN, MARGIN, title, fontsize=TITLE_PT, fontweight="bold", va="top", color=COLOURS["text"])
     for i, line in enumerate(lines):
         y = MARGIN + TITLE_PT * LINE + 0.06 + i * TEXT_PT * LINE
-        axes.text(MARGIN, y, line, fontsize=TEXT_PT, va="top", color=COLOURS["text"])
+        write(axes, MARGIN, y, line, fontsize=TEXT_PT, va="top", color=COLOURS["text"])
 
 
 def legend(axes, items: list[tuple[dict, str]], top: float, width: float) -> None:
@@ -65,7 +70,7 @@ def legend(axes, items: list[tuple[dict, str]], top: float, width: float) -> Non
             )
         else:
             axes.add_patch(Rectangle((x, y), *SWATCH, **style))
-        axes.text(x + SWATCH[0] + 0.08, y + SWATCH[1] / 2, words, fontsize=TEXT_PT, va="center", color=COLOURS["text"])
+        write(axes, x + SWATCH[0] + 0.08, y + SWATCH[1] / 2, words, fontsize=TEXT_PT, va="center", color=COLOURS["text"])
         x += needed
 
 

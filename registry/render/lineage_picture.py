@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import Invalid
 from ..files import write_private
-from .lineage_canvas import COLOURS, canvas, heading, legend, pdf_bytes, picture_bytes
+from .lineage_canvas import COLOURS, canvas, heading, legend, pdf_bytes, picture_bytes, write
 from .lineage_layout import A4_LANDSCAPE, LABEL_PT, LINE, MARGIN, NAME_PT, NODE_PAD, TEXT_PT, Layout, lineage_layout, trainer_count
 from .lineage_summary import summary_figure, summary_words
 
@@ -123,14 +123,14 @@ def _bands(axes, layout: Layout) -> None:
     """Each generation's label at the left; a generation with no active trainer marked."""
     node_h = layout.node_size[1]
     for band in layout.bands:
-        axes.text(MARGIN, band.top, f"Generation {band.generation}", fontsize=LABEL_PT, fontweight="bold", va="top")
+        write(axes, MARGIN, band.top, f"Generation {band.generation}", fontsize=LABEL_PT, fontweight="bold", va="top")
         if band.drawn == 0:
-            axes.text(
+            write(axes, 
                 MARGIN + 1.1, band.top + node_h / 2, f"A gap: no generation {band.generation} trainer",
                 fontsize=NAME_PT, fontstyle="italic", va="center", color=COLOURS["risk"],
             )
         elif band.active == 0:
-            axes.text(MARGIN, band.top + LABEL_PT * LINE + 0.04, "a gap: none active", fontsize=TEXT_PT, va="top", color=COLOURS["risk"])
+            write(axes, MARGIN, band.top + LABEL_PT * LINE + 0.04, "a gap: none active", fontsize=TEXT_PT, va="top", color=COLOURS["risk"])
 
 
 def _edges(axes, layout: Layout) -> None:
@@ -167,7 +167,7 @@ def _node(axes, node, size: tuple[float, float]) -> None:
     y = node.y + NODE_PAD
     for i, line in enumerate(node.lines):
         points = NAME_PT if i == 0 else TEXT_PT
-        axes.text(node.x + NODE_PAD, y, line, fontsize=points, fontweight="bold" if i == 0 else "normal", va="top", zorder=3)
+        write(axes, node.x + NODE_PAD, y, line, fontsize=points, fontweight="bold" if i == 0 else "normal", va="top", zorder=3)
         y += points * LINE
 
 

@@ -9,7 +9,7 @@ out.
 
 from __future__ import annotations
 
-from .lineage_canvas import COLOURS, canvas, heading, legend
+from .lineage_canvas import COLOURS, canvas, heading, legend, write
 from .lineage_layout import LABEL_PT, LABEL_WIDTH, LINE, MARGIN, MAX_ASPECT, PRINTABLE, TEXT_PT, TITLE_PT
 from .lineage_layout import min_width, picture_title, text_width, trainer_count
 
@@ -78,10 +78,10 @@ def _block(axes, rows: list[dict], regions: list[str], top: float, column_w: flo
     """One band of columns: the region names, then a row of cells per generation."""
     for j, region in enumerate(regions):
         x = MARGIN + LABEL_WIDTH + j * column_w
-        axes.text(x + column_w / 2, top + HEADER_HEIGHT / 2, region, fontsize=LABEL_PT, fontweight="bold", ha="center", va="center")
+        write(axes, x + column_w / 2, top + HEADER_HEIGHT / 2, region, fontsize=LABEL_PT, fontweight="bold", ha="center", va="center")
     for i, row in enumerate(rows):
         y = top + HEADER_HEIGHT + i * CELL_HEIGHT
-        axes.text(MARGIN, y + CELL_HEIGHT / 2, f"Generation {row['generation']}", fontsize=LABEL_PT, fontweight="bold", va="center")
+        write(axes, MARGIN, y + CELL_HEIGHT / 2, f"Generation {row['generation']}", fontsize=LABEL_PT, fontweight="bold", va="center")
         for j, region in enumerate(regions):
             active, inactive = _counts(row, region)
             _cell(axes, MARGIN + LABEL_WIDTH + j * column_w, y, column_w, active, inactive, 0 if region == ALL_REGIONS else suppress_below)
@@ -101,16 +101,16 @@ def _cell(axes, x: float, y: float, width: float, active: int, inactive: int, su
     axes.add_patch(Rectangle((x + 0.03, y + 0.03), width - 0.06, CELL_HEIGHT - 0.06, lw=0.8, **style))
     middle = x + width / 2
     if suppress_below and 0 < active < suppress_below:
-        axes.text(middle, y + CELL_HEIGHT / 2, _shown(active, suppress_below), fontsize=TEXT_PT, ha="center", va="center")
+        write(axes, middle, y + CELL_HEIGHT / 2, _shown(active, suppress_below), fontsize=TEXT_PT, ha="center", va="center")
         return
     text = "none" if gap else str(active)
     colour = COLOURS["risk"] if gap else COLOURS["text"]
     below = inactive and not suppress_below
-    axes.text(middle, y + CELL_HEIGHT / (3 if below else 2), text, fontsize=COUNT_PT if not gap else TEXT_PT + 1,
+    write(axes, middle, y + CELL_HEIGHT / (3 if below else 2), text, fontsize=COUNT_PT if not gap else TEXT_PT + 1,
               fontweight="bold", ha="center", va="center", color=colour,
               bbox={"facecolor": "white", "edgecolor": "none", "pad": 1} if gap else None)
     if below:
-        axes.text(middle, y + CELL_HEIGHT * 0.75, f"+{inactive} not active", fontsize=TEXT_PT, ha="center", va="center")
+        write(axes, middle, y + CELL_HEIGHT * 0.75, f"+{inactive} not active", fontsize=TEXT_PT, ha="center", va="center")
 
 
 def _legend_items(suppress_below: int) -> list[tuple[dict, str]]:
