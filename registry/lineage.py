@@ -150,7 +150,8 @@ def lineage_picture_data(
     `programme` and `region` are taken as the registry spells them (filters.checked)."""
     snapshot = load_snapshot(session, as_of)
     generations, edges = trainer_lineage(snapshot)
-    codes = [programme] if programme else list(session.scalars(select(models.Programme.code).order_by(models.Programme.code)))
+    every = select(models.Programme.code).order_by(models.Programme.code)
+    codes = [programme] if programme else list(session.scalars(every))
     steps = _depth(depth, around)
     if around is not None:
         around = known_value(session, "person", around, label="around")
@@ -166,12 +167,15 @@ def lineage_picture_data(
         chosen = sorted(ref for ref in lineage if region is None or snapshot.people[ref].region == region)
         if around is not None:
             chosen = sorted(set(chosen) & _within(around, steps, edges[code]))
-        picture = {"programme": code, "name": titles[code], "summary": _summary(snapshot, code, lineage, chosen, region, around)}
+        summary = _summary(snapshot, code, lineage, chosen, region, around)
+        picture = {"programme": code, "name": titles[code], "summary": summary}
         if names:
             picture["trainers"] = [_trainer(snapshot, code, ref, lineage[ref], risks) for ref in chosen]
-            picture["edges"] = sorted((a, b) for a, b in edges[code] if a in chosen and b in chosen)
+            drawn = set(chosen)
+            picture["edges"] = sorted((a, b) for a, b in edges[code] if a in drawn and b in drawn)
         pictures.append(picture)
-    return {"as_of": as_of, "programme": programme, "region": region, "around": around, "depth": steps, "programmes": pictures}
+    asked = {"as_of": as_of, "programme": programme, "region": region, "around": around, "depth": steps}
+    return {**asked, "programmes": pictures}
 
 
 def _depth(depth, around: str | None) -> int | None:
@@ -226,7 +230,8 @@ def _summary(snapshot: Snapshot, code: str, lineage: dict[str, int], chosen: lis
     if region is not None:
         regions = [region]
     else:
-        practised = set() if around else {snapshot.people[ref].region for ref, p in snapshot.stages if p == code and snapshot.active(ref)}
+        practised = {snapshot.people[ref].region for ref, p in snapshot.stages if p == code and snapshot.active(ref)}
+        practised = set() if around else practised
         regions = sorted(practised | {snapshot.people[ref].region for ref in chosen})
     found = [lineage[ref] for ref in chosen]
     if around is not None and found:

@@ -112,7 +112,9 @@ def lineage_layout(data: dict, picture: dict) -> Layout | None:
         return None
     summary = picture["summary"]
     lines = {t["person"]: node_lines(t) for t in trainers}
-    widest = max(text_width(line, NAME_PT if i == 0 else TEXT_PT, i == 0) for ls in lines.values() for i, line in enumerate(ls))
+    widest = max(
+        text_width(line, NAME_PT if i == 0 else TEXT_PT, i == 0) for ls in lines.values() for i, line in enumerate(ls)
+    )
     node_w = min(max(widest + 2 * NODE_PAD, NODE_WIDTH[0]), NODE_WIDTH[1])
     node_h = (NAME_PT + (max(len(ls) for ls in lines.values()) - 1) * TEXT_PT) * LINE + 2 * NODE_PAD
     columns = int((PRINTABLE[0] - 2 * MARGIN - LABEL_WIDTH + COLUMN_GAP) // (node_w + COLUMN_GAP))
@@ -176,7 +178,7 @@ def min_width(title: str, subtitle: list[str]) -> float:
 
 def _order(layout: Layout, ref: str, trainers: list[str]):
     """Under the middle of their trainers already placed, else by region and name."""
-    placed = [layout.nodes[t].x for t in trainers if layout.nodes[t].trainer["generation"] < layout.nodes[ref].trainer["generation"]]
     trainer = layout.nodes[ref].trainer
+    placed = [layout.nodes[t].x for t in trainers if layout.nodes[t].trainer["generation"] < trainer["generation"]]
     middle = sum(placed) / len(placed) if placed else float("inf")
     return (middle, trainer["region"], trainer["name"], ref)

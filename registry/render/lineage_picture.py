@@ -20,7 +20,8 @@ from pathlib import Path
 from ..errors import Invalid
 from ..files import write_private
 from .lineage_canvas import COLOURS, canvas, heading, legend, pdf_bytes, picture_bytes, write
-from .lineage_layout import A4_LANDSCAPE, LABEL_PT, LINE, MARGIN, NAME_PT, NODE_PAD, TEXT_PT, Layout, lineage_layout, trainer_count
+from .lineage_layout import A4_LANDSCAPE, LABEL_PT, LINE, MARGIN, NAME_PT, NODE_PAD, TEXT_PT, Layout
+from .lineage_layout import lineage_layout, trainer_count
 from .lineage_summary import summary_figure, summary_words
 
 PICTURE_FORMATS = ("svg", "png", "pdf")
@@ -82,7 +83,9 @@ def write_lineage_pictures(data: dict, path: str | Path) -> list[str]:
         content = {path: pdf_bytes([_figure(data, p, page=A4_LANDSCAPE) for p in pictures])}
         targets = [path] * len(pictures)
     else:
-        targets = [path if data["programme"] else path.with_name(f"{path.stem}-{p['programme']}{path.suffix}") for p in pictures]
+        targets = [
+            path if data["programme"] else path.with_name(f"{path.stem}-{p['programme']}{path.suffix}") for p in pictures
+        ]
         content = {target: picture_bytes(_figure(data, p), fmt) for target, p in zip(targets, pictures)}
     for target, written in content.items():
         write_private(target, written)
@@ -130,7 +133,8 @@ def _bands(axes, layout: Layout) -> None:
                 fontsize=NAME_PT, fontstyle="italic", va="center", color=COLOURS["risk"],
             )
         elif band.active == 0:
-            write(axes, MARGIN, band.top + LABEL_PT * LINE + 0.04, "a gap: none active", fontsize=TEXT_PT, va="top", color=COLOURS["risk"])
+            below = band.top + LABEL_PT * LINE + 0.04
+            write(axes, MARGIN, below, "a gap: none active", fontsize=TEXT_PT, va="top", color=COLOURS["risk"])
 
 
 def _edges(axes, layout: Layout) -> None:
@@ -167,13 +171,17 @@ def _node(axes, node, size: tuple[float, float]) -> None:
     y = node.y + NODE_PAD
     for i, line in enumerate(node.lines):
         points = NAME_PT if i == 0 else TEXT_PT
-        write(axes, node.x + NODE_PAD, y, line, fontsize=points, fontweight="bold" if i == 0 else "normal", va="top", zorder=3)
+        weight = "bold" if i == 0 else "normal"
+        write(axes, node.x + NODE_PAD, y, line, fontsize=points, fontweight=weight, va="top", zorder=3)
         y += points * LINE
 
 
 NAMED_LEGEND = [
     ({"facecolor": COLOURS["active"], "edgecolor": COLOURS["line"], "lw": 0.8}, "active"),
-    ({"facecolor": COLOURS["inactive"], "edgecolor": COLOURS["line"], "lw": 0.8, "linestyle": (0, (4, 2))}, "not active (left, retired, on leave)"),
+    (
+        {"facecolor": COLOURS["inactive"], "edgecolor": COLOURS["line"], "lw": 0.8, "linestyle": (0, (4, 2))},
+        "not active (left, retired, on leave)",
+    ),
     ({"facecolor": COLOURS["leaving"], "edgecolor": COLOURS["line"], "lw": 0.8}, "leaving within 18 months"),
     ({"facecolor": "white", "edgecolor": COLOURS["risk"], "lw": 2.6}, "no successor: trained no active trainer"),
     ({"arrow": True}, "trained them as a trainer"),

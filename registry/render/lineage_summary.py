@@ -54,7 +54,8 @@ def summary_figure(data: dict, picture: dict, *, suppress_below: int = 0, page=N
     """The summary picture of one programme as a matplotlib figure."""
     summary = picture["summary"]
     columns = summary["regions"] + ([ALL_REGIONS] if len(summary["regions"]) > 1 else [])
-    column_w = min(max(max([text_width(c, LABEL_PT, True) for c in columns] + [0]) + 0.2, COLUMN_WIDTH[0]), COLUMN_WIDTH[1])
+    names_w = max([text_width(c, LABEL_PT, True) for c in columns] + [0]) + 0.2
+    column_w = min(max(names_w, COLUMN_WIDTH[0]), COLUMN_WIDTH[1])
     per_block = max(1, int((PRINTABLE[0] - 2 * MARGIN - LABEL_WIDTH) // column_w))
     blocks = [columns[i : i + per_block] for i in range(0, len(columns), per_block)] or [[]]
     title = picture_title(data, picture, "trainers by generation and region")
@@ -76,15 +77,17 @@ def summary_figure(data: dict, picture: dict, *, suppress_below: int = 0, page=N
 
 def _block(axes, rows: list[dict], regions: list[str], top: float, column_w: float, suppress_below: int) -> None:
     """One band of columns: the region names, then a row of cells per generation."""
+    bold = {"fontsize": LABEL_PT, "fontweight": "bold", "va": "center"}
     for j, region in enumerate(regions):
         x = MARGIN + LABEL_WIDTH + j * column_w
-        write(axes, x + column_w / 2, top + HEADER_HEIGHT / 2, region, fontsize=LABEL_PT, fontweight="bold", ha="center", va="center")
+        write(axes, x + column_w / 2, top + HEADER_HEIGHT / 2, region, ha="center", **bold)
     for i, row in enumerate(rows):
         y = top + HEADER_HEIGHT + i * CELL_HEIGHT
-        write(axes, MARGIN, y + CELL_HEIGHT / 2, f"Generation {row['generation']}", fontsize=LABEL_PT, fontweight="bold", va="center")
+        write(axes, MARGIN, y + CELL_HEIGHT / 2, f"Generation {row['generation']}", **bold)
         for j, region in enumerate(regions):
             active, inactive = _counts(row, region)
-            _cell(axes, MARGIN + LABEL_WIDTH + j * column_w, y, column_w, active, inactive, 0 if region == ALL_REGIONS else suppress_below)
+            hidden = 0 if region == ALL_REGIONS else suppress_below
+            _cell(axes, (MARGIN + LABEL_WIDTH + j * column_w, y, column_w), active, inactive, hidden)
 
 
 def _counts(row: dict, region: str) -> tuple[int, int]:
@@ -93,29 +96,39 @@ def _counts(row: dict, region: str) -> tuple[int, int]:
     return row["active"][region], row["inactive"][region]
 
 
-def _cell(axes, x: float, y: float, width: float, active: int, inactive: int, suppress_below: int) -> None:
+def _cell(axes, place: tuple[float, float, float], active: int, inactive: int, suppress_below: int) -> None:
+    """One cell at (left, top, width): the active trainers, and those not active below
+    unless small counts are suppressed; hatched and "none" when there is no active one."""
     from matplotlib.patches import Rectangle
 
+    x, y, width = place
     gap = active == 0
-    style = {"facecolor": COLOURS["gap"], "edgecolor": COLOURS["risk"], "hatch": "///"} if gap else {"facecolor": "white", "edgecolor": COLOURS["line"]}
+    style = {"facecolor": COLOURS["gap"], "edgecolor": COLOURS["risk"], "hatch": "///"} if gap else {
+        "facecolor": "white",
+        "edgecolor": COLOURS["line"],
+    }
     axes.add_patch(Rectangle((x + 0.03, y + 0.03), width - 0.06, CELL_HEIGHT - 0.06, lw=0.8, **style))
-    middle = x + width / 2
+    middle, centred = x + width / 2, {"ha": "center", "va": "center"}
     if suppress_below and 0 < active < suppress_below:
-        write(axes, middle, y + CELL_HEIGHT / 2, _shown(active, suppress_below), fontsize=TEXT_PT, ha="center", va="center")
+        write(axes, middle, y + CELL_HEIGHT / 2, _shown(active, suppress_below), fontsize=TEXT_PT, **centred)
         return
-    text = "none" if gap else str(active)
-    colour = COLOURS["risk"] if gap else COLOURS["text"]
     below = inactive and not suppress_below
-    write(axes, middle, y + CELL_HEIGHT / (3 if below else 2), text, fontsize=COUNT_PT if not gap else TEXT_PT + 1,
-              fontweight="bold", ha="center", va="center", color=colour,
-              bbox={"facecolor": "white", "edgecolor": "none", "pad": 1} if gap else None)
+    if gap:
+        count = {"fontsize": TEXT_PT + 1, "color": COLOURS["risk"], "bbox": {"facecolor": "white", "edgecolor": "none", "pad": 1}}
+    else:
+        count = {"fontsize": COUNT_PT, "color": COLOURS["text"]}
+    words = "none" if gap else str(active)
+    write(axes, middle, y + CELL_HEIGHT / (3 if below else 2), words, fontweight="bold", **centred, **count)
     if below:
-        write(axes, middle, y + CELL_HEIGHT * 0.75, f"+{inactive} not active", fontsize=TEXT_PT, ha="center", va="center")
+        write(axes, middle, y + CELL_HEIGHT * 0.75, f"+{inactive} not active", fontsize=TEXT_PT, **centred)
 
 
 def _legend_items(suppress_below: int) -> list[tuple[dict, str]]:
     items = [
-        ({"facecolor": "white", "edgecolor": COLOURS["line"], "lw": 0.8}, "active trainers (and those not active: left, retired, on leave)"),
+        (
+            {"facecolor": "white", "edgecolor": COLOURS["line"], "lw": 0.8},
+            "active trainers (and those not active: left, retired, on leave)",
+        ),
         ({"facecolor": COLOURS["gap"], "edgecolor": COLOURS["risk"], "hatch": "///", "lw": 0.8}, "a gap: no active trainer"),
     ]
     if suppress_below:
