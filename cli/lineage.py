@@ -86,17 +86,33 @@ def export(state: State, fmt, programme, out, as_of) -> None:
 
 
 @lineage.command("draw")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="An .svg or .png file.")
-@click.option("--programme", metavar="CODE", help="Only this programme's lineage.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="An .svg, .png or .pdf file.")
+@click.option("--programme", metavar="CODE", help="Only this programme (else one file per programme, or one PDF page each).")
+@click.option("--region", metavar="NAME", help="Only the trainers of organisations in this region.")
+@click.option("--around", metavar="REF", help="Only the trainers near this trainer in the lineage.")
+@click.option("--depth", metavar="N", help="With --around: how many training steps away (default 2).")
 @as_of_option
 @pass_state
-def draw(state: State, out, programme, as_of) -> None:
-    """Draw the lineage with succession risks highlighted (graphviz if installed, else matplotlib)."""
-    from mbp_registry.registry.lineage import lineage_graph
-    from mbp_registry.registry.render.lineage import draw as draw_graph
+def draw(state: State, out, programme, region, around, depth, as_of) -> None:
+    """Draw each programme's trainer lineage for a board paper: generations as rows, names
+    on the trainers, risks highlighted; a summary by generation and region when there are
+    too many trainers to name on an A4 landscape page.
+
+    \b
+    Example:
+      mbp-registry lineage draw --out lineage.pdf
+      mbp-registry lineage draw --programme MBCT --region North --out mbct-north.svg
+      mbp-registry lineage draw --programme MBCT --around R02 --depth 1 --out r02.png
+    """
+    from mbp_registry.registry.lineage import lineage_picture_data
+    from mbp_registry.registry.render.lineage_picture import write_lineage_pictures
     from mbp_registry.registry.views import Filters
 
     day = parse_as_of(as_of)
-    graph, _ = with_checked(state, Filters(programme=programme), lambda s, f: lineage_graph(s, as_of=day, programme=f.programme))
-    tool = draw_graph(graph, out)
-    click.echo(f"Drew the lineage of {graph.number_of_nodes()} people to {out} (with {tool}).")
+    data, _ = with_checked(
+        state,
+        Filters(programme=programme, region=region),
+        lambda s, f: lineage_picture_data(s, as_of=day, programme=f.programme, region=f.region, around=around, depth=depth),
+    )
+    for line in write_lineage_pictures(data, out):
+        click.echo(line)

@@ -1,8 +1,13 @@
 """The training lineage: who trained whom, as one graph read as of a date.
 
 Nodes are people, edges are training records (trainer -> trainee, every stage). Nodes
-carry names, stages, trainer generations and the succession risks, so that any drawing
-or export (see render/lineage.py) reads everything from the graph.
+carry names, stages, trainer generations and the succession risks, so that any export
+(see render/lineage.py) reads everything from the graph.
+
+`lineage_picture_data` is what a picture of a programme's trainer lineage shows (see
+render/lineage_picture.py): each trainer with their generation, region, status and
+risks, the lineage edges between them, and the same trainers counted per generation
+and region, which is all a picture without names needs.
 """
 
 from __future__ import annotations
@@ -12,11 +17,25 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import models
-from .errors import NotFound
+from . import fields, models
+from .errors import Invalid, NotFound
+from .filters import known_value
 from .queries import training_edges
-from .succession import Snapshot, leaving_soon, load_snapshot, single_points_of_failure, trainer_lineage
+from .succession import (
+    Snapshot,
+    leaving_soon,
+    load_snapshot,
+    no_successor,
+    single_points_of_failure,
+    trainer_lineage,
+)
 from .vocab import STAGES
+
+# Around a person, how many training steps away the picture reaches unless told.
+DEFAULT_DEPTH = 2
+MAX_DEPTH = 50
+# The generations a picture always has rows for: ASPIRE asks for second and third ones.
+GENERATIONS_ASKED_FOR = 3
 
 
 def lineage_graph(session: Session, *, as_of: dt.date, programme: str | None = None):
@@ -109,3 +128,129 @@ def _steps(edges, other_end: int, programme: str | None) -> list[tuple[str, str,
         (code, person, sorted(records, key=lambda d: d["trained_on"]))
         for (code, person), records in sorted(grouped.items())
     ]
+
+
+# ---------------------------------------------------------------- what a picture shows
+
+
+def lineage_picture_data(
+    session: Session,
+    *,
+    as_of: dt.date,
+    programme: str | None = None,
+    region: str | None = None,
+    around: str | None = None,
+    depth=None,
+    names: bool = True,
+) -> dict:
+    """The trainer lineage of each programme (or of `programme`) as of a date, for
+    pictures: in `region` only, and/or only the trainers at most `depth` lineage steps
+    from the trainer `around`. Each programme has a `summary` (trainers counted per
+    generation and region, nobody named) and, with `names`, its `trainers` and `edges`.
+    `programme` and `region` are taken as the registry spells them (filters.checked)."""
+    snapshot = load_snapshot(session, as_of)
+    generations, edges = trainer_lineage(snapshot)
+    every = select(models.Programme.code).order_by(models.Programme.code)
+    codes = [programme] if programme else list(session.scalars(every))
+    steps = _depth(depth, around)
+    if around is not None:
+        around = known_value(session, "person", around, label="around")
+        codes = _programmes_around(around, codes, generations, as_of, given=programme is not None)
+    titles = {code: title for code, title in session.execute(select(models.Programme.code, models.Programme.name))}
+    risks = {
+        "no_successor": {(row["programme"], row["person"]) for row in no_successor(snapshot, edges)},
+        "leaving_on": {row["person"]: row["planned_leaving_on"] for row in leaving_soon(snapshot)},
+    }
+    pictures = []
+    for code in codes:
+        lineage = generations.get(code, {})
+        chosen = sorted(ref for ref in lineage if region is None or snapshot.people[ref].region == region)
+        if around is not None:
+            chosen = sorted(set(chosen) & _within(around, steps, edges[code]))
+        summary = _summary(snapshot, code, lineage, chosen, region, around)
+        picture = {"programme": code, "name": titles[code], "summary": summary}
+        if names:
+            picture["trainers"] = [_trainer(snapshot, code, ref, lineage[ref], risks) for ref in chosen]
+            drawn = set(chosen)
+            picture["edges"] = sorted((a, b) for a, b in edges[code] if a in drawn and b in drawn)
+        pictures.append(picture)
+    asked = {"as_of": as_of, "programme": programme, "region": region, "around": around, "depth": steps}
+    return {**asked, "programmes": pictures}
+
+
+def _depth(depth, around: str | None) -> int | None:
+    if around is None:
+        if depth is not None:
+            raise Invalid(f"depth: {str(depth)!r} needs a person to draw around (around)")
+        return None
+    return DEFAULT_DEPTH if depth is None else fields.integer("depth", depth, low=1, high=MAX_DEPTH)
+
+
+def _programmes_around(ref: str, codes: list[str], generations: dict, as_of: dt.date, *, given: bool) -> list[str]:
+    """The programmes of `codes` in which `ref` is a trainer; an error when there are none."""
+    found = [code for code in codes if ref in generations.get(code, {})]
+    if not found:
+        where = codes[0] if given else "any programme"
+        raise Invalid(f"around: {ref!r} is not a trainer in {where} on {as_of.isoformat()}")
+    return found
+
+
+def _within(ref: str, steps: int, edges: set[tuple[str, str]]) -> set[str]:
+    """The trainers at most `steps` lineage edges from `ref`, either way along them."""
+    neighbours: dict[str, set[str]] = {}
+    for a, b in edges:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    reached, frontier = {ref}, {ref}
+    for _ in range(steps):
+        frontier = {n for person in frontier for n in neighbours.get(person, ())} - reached
+        reached |= frontier
+    return reached
+
+
+def _trainer(snapshot: Snapshot, code: str, ref: str, generation: int, risks: dict) -> dict:
+    person = snapshot.people[ref]
+    return {
+        "person": ref,
+        "name": person.name,
+        "region": person.region,
+        "status": person.status,
+        "stage": STAGES[snapshot.stage(ref, code) - 1],
+        "generation": generation,
+        "no_successor": (code, ref) in risks["no_successor"],
+        "leaving_on": risks["leaving_on"].get(ref),
+    }
+
+
+def _summary(snapshot: Snapshot, code: str, lineage: dict[str, int], chosen: list[str], region, around) -> dict:
+    """The chosen trainers counted per generation and region, active or not. Regions are
+    those where the programme is practised (anyone active holds a stage in it) and those
+    of the chosen trainers; generations run from 1 to at least GENERATIONS_ASKED_FOR
+    (around a person: those of the trainers drawn)."""
+    if region is not None:
+        regions = [region]
+    else:
+        practised = {snapshot.people[ref].region for ref, p in snapshot.stages if p == code and snapshot.active(ref)}
+        practised = set() if around else practised
+        regions = sorted(practised | {snapshot.people[ref].region for ref in chosen})
+    found = [lineage[ref] for ref in chosen]
+    if around is not None and found:
+        rows = list(range(min(found), max(found) + 1))
+    else:
+        rows = list(range(1, max(found + [GENERATIONS_ASKED_FOR]) + 1))
+    counts = {(g, r, active): 0 for g in rows for r in regions for active in (True, False)}
+    for ref in chosen:
+        counts[(lineage[ref], snapshot.people[ref].region, snapshot.active(ref))] += 1
+    return {
+        "regions": regions,
+        "trainers": len(chosen),
+        "active_trainers": sum(snapshot.active(ref) for ref in chosen),
+        "rows": [
+            {
+                "generation": g,
+                "active": {r: counts[(g, r, True)] for r in regions},
+                "inactive": {r: counts[(g, r, False)] for r in regions},
+            }
+            for g in rows
+        ],
+    }

@@ -9,13 +9,16 @@ training single point of failure. A plans to leave 100 days after the report dat
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import stat
+from xml.etree import ElementTree
 
 import networkx as nx
 import pytest
 
+from tests.helpers import assert_refused
 from tests.succession_helpers import AS_OF, Service, day
 
 AS = ("--as-of", AS_OF.isoformat())
@@ -222,26 +225,51 @@ def test_export_of_one_programme_leaves_out_the_others(run, chain, tmp_path):
 
 def test_draw_svg(run, chain, tmp_path):
     out = tmp_path / "lineage.svg"
-    result = _ok(run("lineage", "draw", "--out", str(out), *AS))
-    assert result.stdout.startswith(f"Drew the lineage of 3 people to {out} (with ")
-    head = out.read_text(encoding="utf-8").lstrip()[:200]
-    assert head.startswith("<?xml") or head.startswith("<svg")
-    assert "<svg" in out.read_text(encoding="utf-8")
+    result = _ok(run("lineage", "draw", "--programme", "MBCT", "--out", str(out), *AS))
+    assert result.stdout == f"Drew the MBCT lineage of 3 trainers, by name, to {out}.\n"
+    svg = out.read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    # names on the trainers, and E (a teacher, no trainer) not drawn
+    assert all(f">{name}</text>" in svg for name in ("Ann Founder", "Bea Second", "Cal Third"))
+    assert "Eve Teacher" not in svg
 
 
 def test_draw_png(run, chain, tmp_path):
     out = tmp_path / "lineage.png"
-    _ok(run("lineage", "draw", "--out", str(out), *AS))
+    _ok(run("lineage", "draw", "--programme", "MBCT", "--out", str(out), *AS))
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_draw_to_a_pdf_is_refused_and_writes_nothing(run, chain, tmp_path):
+def test_draw_pdf(run, chain, tmp_path):
     out = tmp_path / "lineage.pdf"
-    result = run("lineage", "draw", "--out", str(out), *AS)
-    assert result.exit_code == 1
-    assert result.stdout == ""
-    assert result.stderr == "Error: out: 'lineage.pdf' must end in .svg or .png\n"
-    assert not out.exists()
+    _ok(run("lineage", "draw", "--programme", "MBCT", "--out", str(out), *AS))
+    assert out.read_bytes()[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        (("--out", "lineage.txt"), "out: 'lineage.txt' must end in .svg, .png or .pdf"),
+        (("--programme", "MBXX"), "programme: no programme 'MBXX' in the registry; known: MBCT, MBSR"),
+        (("--region", "Nrth"), "region: no region 'Nrth' in the registry; closest: North"),
+        (("--around", "Z"), "around: no person 'Z' in the registry; known: A, B, C, E"),
+        (("--around", "E"), f"around: 'E' is not a trainer in any programme on {AS_OF.isoformat()}"),
+        (("--around", "E", "--programme", "MBCT"), f"around: 'E' is not a trainer in MBCT on {AS_OF.isoformat()}"),
+        (("--around", "A", "--depth", "two"), "depth: 'two' is not a whole number"),
+        (("--around", "A", "--depth", "0"), "depth: 0 is out of range (1 to 50)"),
+        (("--depth", "2"), "depth: '2' needs a person to draw around (around)"),
+        (("--region", "East", "--around", "A", "--depth", "1"), f"the lineage is empty: no trainer to draw in East around A on {AS_OF.isoformat()}"),
+    ],
+    ids=["suffix", "programme", "region", "around unknown", "around no trainer", "around no trainer in it", "depth word", "depth 0", "depth alone", "empty part"],
+)
+def test_draw_refuses_bad_options_in_one_line_and_writes_nothing(run, engine, chain, tmp_path, monkeypatch, options, error):
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    if "--out" not in options:
+        options = (*options, "--out", "lineage.svg")
+    assert_refused(run, engine, "lineage", "draw", *options, *AS, error=error)
+    assert list(folder.iterdir()) == []
 
 
 def test_draw_an_empty_lineage_is_refused(run, tmp_path):
@@ -249,7 +277,7 @@ def test_draw_an_empty_lineage_is_refused(run, tmp_path):
     out = tmp_path / "lineage.svg"
     result = run("lineage", "draw", "--out", str(out))
     assert result.exit_code == 1
-    assert result.stderr == "Error: the lineage is empty: no training records to draw\n"
+    assert result.stderr == f"Error: the lineage is empty: no trainer to draw on {dt.date.today().isoformat()}\n"
     assert not out.exists()
 
 
@@ -270,16 +298,16 @@ def test_export_files_are_owner_only_also_when_they_were_there_before(run, chain
     assert out.read_text(encoding="utf-8") != "old"
 
 
-@pytest.mark.parametrize("name", ["lineage.svg", "lineage.png"])
+@pytest.mark.parametrize("name", ["lineage.svg", "lineage.png", "lineage.pdf"])
 def test_drawings_are_owner_only(run, chain, tmp_path, name):
     out = tmp_path / name
-    _ok(run("lineage", "draw", "--out", str(out), *AS))
+    _ok(run("lineage", "draw", "--programme", "MBCT", "--out", str(out), *AS))
     assert _mode(out) == 0o600
 
 
 @pytest.mark.parametrize(
     ("command", "name"),
-    [(("lineage", "export", "--format", "dot"), "x.dot"), (("lineage", "draw"), "x.svg")],
+    [(("lineage", "export", "--format", "dot"), "x.dot"), (("lineage", "draw", "--programme", "MBCT"), "x.svg")],
     ids=["export", "draw"],
 )
 def test_a_file_in_a_missing_folder_is_one_error_line(run, chain, tmp_path, command, name):
@@ -290,3 +318,19 @@ def test_a_file_in_a_missing_folder_is_one_error_line(run, chain, tmp_path, comm
     assert result.stderr == f"Error: out: cannot write {str(out)!r}: No such file or directory\n"
     assert "Traceback" not in result.output
     assert not out.parent.exists()
+
+
+def test_a_drawing_shows_names_as_they_are_written(run, tmp_path):
+    # "$...$" would be a formula to matplotlib, "&" and "<" markup to SVG
+    name = "Ann $x$ O'Neil & <Co>"
+    service = (
+        Service()
+        .person("A", name=name).stage("A", "teacher", on="2005-01-01").stage("A", "trainer", on="2008-01-01")
+        .person("B").stage("B", "teacher", on="2009-01-01").stage("B", "trainer", on="2012-01-01")
+        .trained("A", "B", stage="trainer", on="2011-06-01")
+    )
+    service.load(run, tmp_path)
+    out = tmp_path / "lineage.svg"
+    _ok(run("lineage", "draw", "--programme", "MBCT", "--out", str(out), *AS))
+    texts = [element.text for element in ElementTree.parse(out).iter("{http://www.w3.org/2000/svg}text")]
+    assert name in texts

@@ -1,5 +1,6 @@
 """The lineage graph (registry/lineage.py) written out: Graphviz dot, Mermaid, GraphML or
-JSON text, and a drawing with the succession risks highlighted.
+JSON text, and the drawing of the whole graph that the annual report inlines (`svg_text`).
+The pictures of `lineage draw`, one programme each, are lineage_picture.py's.
 
 Files name people: they are written owner-only through registry/files.py.
 """
@@ -7,12 +8,8 @@ Files name people: they are written owner-only through registry/files.py.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
 from ..errors import Invalid
-from ..files import write_private
 from .charts import PALETTE, figure_bytes
 from .words import who
 
@@ -24,7 +21,6 @@ NODE_COLOURS = {
     "inactive": PALETTE["grey"],
     "edge": PALETTE["dark_grey"],
 }
-DRAWING_SUFFIXES = (".svg", ".png")
 
 
 def export_text(graph, fmt: str) -> str:
@@ -100,23 +96,6 @@ def _json(graph) -> str:
 
 
 # ---------------------------------------------------------------- drawing
-
-
-def draw(graph, path: str | Path) -> str:
-    """Draw the lineage to an SVG or PNG file, owner-only; returns the tool used (graphviz or matplotlib)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in DRAWING_SUFFIXES:
-        raise Invalid(f"out: {path.name!r} must end in .svg or .png")
-    if graph.number_of_nodes() == 0:
-        raise Invalid("the lineage is empty: no training records to draw")
-    dot = shutil.which("dot")
-    if dot:
-        drawn = subprocess.run([dot, f"-T{suffix[1:]}"], input=dot_text(graph).encode(), capture_output=True, check=True)
-        write_private(path, drawn.stdout)
-        return "graphviz"
-    write_private(path, figure_bytes(_figure(graph), path.suffix[1:]))
-    return "matplotlib"
 
 
 def svg_text(graph, *, max_width: float = 12) -> str:
