@@ -150,7 +150,7 @@ def due(state: State, within, as_of, organisation, region, programme, policy_fil
     if fmt == "ics":
         from mbp_registry.registry.render.ical import calendar
 
-        click.get_binary_stream("stdout").write(calendar(rows))
+        click.echo(calendar(rows), nl=False)  # bytes: written as they are, CRLF kept
         return
     before = f"Lapsing between {day.isoformat()} and the next {within} days"
     empty = f"No one assessed for compliance{in_scope(scope)} lapses within {within} days of {day.isoformat()}."

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from email.message import EmailMessage
 
 PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+# (Worded so that no part of it reads as a URL with a password, which messages mask.)
+URL_FORM = "use smtp://host[:port], smtp+starttls:// or smtps://, with a login as user:password@ before the host"
 CAFILE_ENV_VAR = "MBP_REGISTRY_SMTP_CAFILE"
 TIMEOUT_SECONDS = 30
 # An address mail can be sent to: a dot-atom local part and a domain of DNS labels with
@@ -79,7 +81,7 @@ def parse_server(value: str) -> MailServer:
     shown = mask_password(value)
     scheme, separator, _ = value.partition("://")
     if not separator or not scheme:
-        raise Invalid(f"smtp: {shown!r} is not a mail server URL: use smtp://[user:password@]host[:port]")
+        raise Invalid(f"smtp: {shown!r} is not a mail server URL: {URL_FORM}")
     if scheme.lower() not in PORTS:
         raise Invalid(f"smtp: unknown scheme {scheme!r} in {shown!r}: use smtp://, smtp+starttls:// or smtps://")
     try:
@@ -89,7 +91,7 @@ def parse_server(value: str) -> MailServer:
         raise Invalid(f"smtp: {shown!r} is not a mail server URL: the port is not a number from 1 to 65535") from None
     extra = parts.path not in ("", "/") or parts.query or parts.fragment
     if not parts.hostname or extra or any(mark in value for mark in " \t\r\n") or port == 0:
-        raise Invalid(f"smtp: {shown!r} is not a mail server URL: use smtp://[user:password@]host[:port]")
+        raise Invalid(f"smtp: {shown!r} is not a mail server URL: {URL_FORM}")
     server = MailServer(
         scheme=scheme.lower(),
         host=parts.hostname,

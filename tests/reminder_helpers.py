@@ -25,9 +25,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+from sqlalchemy import text
+
 from tests.helpers import csv_of, ok
 
 AS_OF = "2026-06-30"
+SENDER = "Training Lead <lead@example.org>"
+SEND = ("reminders", "send", "--as-of", AS_OF, "--from", SENDER)
 AS_OF_DATE = dt.date.fromisoformat(AS_OF)
 
 EMAILS = {
@@ -95,3 +100,34 @@ def load_service(run, directory: Path) -> None:
     for name, rows in files.items():
         (directory / name).write_text(csv_of(rows), encoding="utf-8", newline="")
     ok(run, "import", str(directory))
+
+
+@pytest.fixture
+def service(run, engine, tmp_path):
+    """The service above, loaded; the `run` of the test."""
+    load_service(run, tmp_path / "bundle")
+    return run
+
+
+@pytest.fixture(autouse=True)
+def no_mail_settings(monkeypatch, tmp_path):
+    """No mail setting from the environment or a configuration file of the machine (a
+    test module imports it to use it)."""
+    for name in ("MBP_REGISTRY_SMTP", "MBP_REGISTRY_FROM", "MBP_REGISTRY_SMTP_CAFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MBP_REGISTRY_CONFIG", str(tmp_path / "no-config.toml"))
+
+
+def reminders_sent(engine) -> list[tuple]:
+    """(person ref, lapses_on, shortfalls, copied refs) of each reminder recorded, by id."""
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT r.id, p.ref, r.lapses_on, r.shortfalls FROM reminders r JOIN people p ON p.id = r.person_id ORDER BY r.id"
+        )).all()
+        copies = connection.execute(text(
+            "SELECT c.reminder_id, p.ref FROM reminder_copies c JOIN people p ON p.id = c.person_id ORDER BY p.ref"
+        )).all()
+    return [
+        (ref, str(lapses_on) if lapses_on else None, shortfalls, [who for rid, who in copies if rid == reminder_id])
+        for reminder_id, ref, lapses_on, shortfalls in rows
+    ]

@@ -15,10 +15,8 @@ from sqlalchemy import text
 
 from tests.helpers import assert_refused, ok, ok_json, table_counts
 from tests.mail_helpers import PASSWORD, USER, certificates, smtp_server
-from tests.reminder_helpers import AS_OF, load_service
+from tests.reminder_helpers import AS_OF, SEND, no_mail_settings, service, reminders_sent  # noqa: F401 (fixtures)
 
-SENDER = "Training Lead <lead@example.org>"
-SEND = ("reminders", "send", "--as-of", AS_OF, "--from", SENDER)
 SKIPPED_T3_T4 = [
     "Skipped T3 (Una Three): no email address.",
     "Skipped T4 (Val Four): 'val@localhost' is not a valid email address.",
@@ -26,38 +24,9 @@ SKIPPED_T3_T4 = [
 NOT_COPIED_S2 = "Not copied: S2 (Stan Second), 'stan@localhost' is not a valid email address."
 
 
-@pytest.fixture(autouse=True)
-def no_mail_settings(monkeypatch, tmp_path):
-    """No mail setting from the environment or a configuration file of the machine."""
-    for name in ("MBP_REGISTRY_SMTP", "MBP_REGISTRY_FROM", "MBP_REGISTRY_SMTP_CAFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("MBP_REGISTRY_CONFIG", str(tmp_path / "no-config.toml"))
-
-
 @pytest.fixture(scope="module")
 def certs(tmp_path_factory):
     return certificates(tmp_path_factory.mktemp("certs"))
-
-
-@pytest.fixture
-def service(run, engine, tmp_path):
-    load_service(run, tmp_path / "bundle")
-    return run
-
-
-def reminders_sent(engine) -> list[tuple]:
-    """(person ref, lapses_on, shortfalls, copied refs) of each reminder recorded, by id."""
-    with engine.connect() as connection:
-        rows = connection.execute(text(
-            "SELECT r.id, p.ref, r.lapses_on, r.shortfalls FROM reminders r JOIN people p ON p.id = r.person_id ORDER BY r.id"
-        )).all()
-        copies = connection.execute(text(
-            "SELECT c.reminder_id, p.ref FROM reminder_copies c JOIN people p ON p.id = c.person_id ORDER BY p.ref"
-        )).all()
-    return [
-        (ref, str(lapses_on) if lapses_on else None, shortfalls, [who for rid, who in copies if rid == reminder_id])
-        for reminder_id, ref, lapses_on, shortfalls in rows
-    ]
 
 
 def everything_stored(engine) -> str:

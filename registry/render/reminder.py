@@ -64,7 +64,7 @@ def templates(folder: str | None = None) -> Environment:
 
 def _template_error(name: str, exc: Exception) -> Invalid:
     line = getattr(exc, "lineno", None)
-    where = f"{getattr(exc, 'filename', None) or name}{f' line {line}' if line else ''}"
+    where = f"{getattr(exc, 'name', None) or name}{f' line {line}' if line else ''}"
     return Invalid(f"template: {where}: {getattr(exc, 'message', None) or exc}")
 
 
