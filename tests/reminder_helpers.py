@@ -23,12 +23,13 @@ S1 and S2 are supervisors whose own records are recent (they lapse long after).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from tests.helpers import csv_of, ok
+from tests.helpers import csv_of, ok, table_rows
 
 AS_OF = "2026-06-30"
 SENDER = "Training Lead <lead@example.org>"
@@ -131,3 +132,8 @@ def reminders_sent(engine) -> list[tuple]:
         (ref, str(lapses_on) if lapses_on else None, shortfalls, [who for rid, who in copies if rid == reminder_id])
         for reminder_id, ref, lapses_on, shortfalls in rows
     ]
+
+
+def everything_stored(engine) -> str:
+    """Every value of every table, as text."""
+    return json.dumps(table_rows(engine), default=str)

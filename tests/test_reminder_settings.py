@@ -11,7 +11,9 @@ import pytest
 
 from tests.helpers import assert_refused, ok, ok_json
 from tests.mail_helpers import PASSWORD, USER, smtp_server
-from tests.reminder_helpers import AS_OF, SEND, SENDER, no_mail_settings, service  # noqa: F401 (fixtures)
+from tests.reminder_helpers import (  # noqa: F401 (fixtures)
+    AS_OF, SEND, SENDER, everything_stored, no_mail_settings, service,
+)
 
 
 SEND_TO_NOBODY = ("reminders", "send", "--as-of", AS_OF)
@@ -138,3 +140,28 @@ def test_the_list_of_reminders_sent_masks_addresses_except_in_json(service, engi
     assert_refused(service, engine, "reminders", "list", "--person", "T9",
                    error="person: no person 'T9' in the registry; known: S1, S2, SUP0, T1, T2, T3, T4, T5, T6")
     assert json.dumps(rows).count(PASSWORD) == 0
+
+
+def test_only_an_administrator_sees_full_addresses_in_json(service, monkeypatch):
+    from mbp_registry.registry import audit
+
+    with smtp_server() as inbox:
+        ok(service, *SEND, "--smtp", inbox.url)
+    # On PostgreSQL a login that may not write the audit trail is not an administrator.
+    monkeypatch.setattr(audit, "writes_directly", lambda session: False)
+    rows = ok_json(service, "reminders", "list", "--person", "T1")
+    assert [(r["to"], r["cc"]) for r in rows] == [("t***@example.org", ["s***@example.org"])]
+
+
+def test_erasing_a_person_leaves_no_address_of_theirs_in_the_reminders(service, engine):
+    with smtp_server() as inbox:
+        ok(service, *SEND, "--smtp", inbox.url)
+    ok(service, "person", "erase", "T1", "--yes")
+    ok(service, "person", "erase", "S1", "--yes")
+    assert "tara.one@example.org" not in everything_stored(engine)
+    assert "sue.pervisor@example.org" not in everything_stored(engine)
+    rows = ok_json(service, "reminders", "list")
+    assert [(r["person"], r["to"], r["copied"], r["cc"]) for r in rows] == [
+        ("T2", "tom.two@example.org", [], []),
+        ("ERASED-000004", None, ["ERASED-000002"], []),
+    ]

@@ -8,14 +8,15 @@ The service is tests/reminder_helpers.py's: T1 and T2 are due within 60 days of 
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 from sqlalchemy import text
 
 from tests.helpers import assert_refused, ok, ok_json, table_counts
 from tests.mail_helpers import PASSWORD, USER, certificates, smtp_server
-from tests.reminder_helpers import AS_OF, SEND, no_mail_settings, service, reminders_sent  # noqa: F401 (fixtures)
+from tests.reminder_helpers import (  # noqa: F401 (fixtures)
+    SEND, everything_stored, no_mail_settings, reminders_sent, service,
+)
 
 SKIPPED_T3_T4 = [
     "Skipped T3 (Una Three): no email address.",
@@ -27,13 +28,6 @@ NOT_COPIED_S2 = "Not copied: S2 (Stan Second), 'stan@localhost' is not a valid e
 @pytest.fixture(scope="module")
 def certs(tmp_path_factory):
     return certificates(tmp_path_factory.mktemp("certs"))
-
-
-def everything_stored(engine) -> str:
-    """Every value of every table, as text."""
-    from tests.helpers import table_rows
-
-    return json.dumps(table_rows(engine), default=str)
 
 
 def test_each_person_due_gets_one_message_copied_to_their_supervisors(service, engine, certs, monkeypatch):
