@@ -45,7 +45,13 @@ def send(state: State, within, as_of, organisation, region, programme, include_n
          template_folder, policy_file) -> None:
     """E-mail everyone assessed who lapses within DAYS, copied to their current
     supervisors, saying what to do by when. Nobody is reminded twice for the same
-    lapse date within 14 days. The last line says how many were sent and skipped."""
+    lapse date within 14 days. The last line says how many were sent and skipped.
+
+    \b
+    Example:
+      mbp-registry reminders send --dry-run --from mbp.training@example.nhs.uk
+      mbp-registry reminders send --within 30 --region North
+    """
     import datetime as dt
 
     from mbp_registry.registry import reminders as library
@@ -61,7 +67,7 @@ def send(state: State, within, as_of, organisation, region, programme, include_n
         state,
         Scope(organisation=organisation, region=region, programme=programme),
         lambda s, known: library.plan(s, as_of=day, within=within, policy=policy, now=now, scope=known,
-                                      include_noncompliant=include_noncompliant),
+                                      include_noncompliant=include_noncompliant, to_send=not dry_run),
     )
     letters = words.letters(environment, plan, sender=from_address)
     if dry_run:
@@ -119,7 +125,12 @@ SENT_COLUMNS = (
 @pass_state
 def list_sent(state: State, person, date_from, date_to, fmt: str) -> None:
     """The reminders sent, newest first: when, to whom, for which lapse date, about what,
-    and who was copied. Addresses are masked, except in JSON for an administrator."""
+    and who was copied. Addresses are masked, except in JSON for an administrator.
+
+    \b
+    Example:
+      mbp-registry reminders list --person T004 --from 2026-01-01
+    """
     from mbp_registry.registry import fields
     from mbp_registry.registry import reminders as library
     from mbp_registry.registry.views import Filters

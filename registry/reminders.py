@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 
 from . import audit, models
 from .compliance import Scope, compliance_report, due, needs
-from .errors import MailFailed
+from .errors import Invalid, MailFailed
 from .mail import MailServer, connection, valid_address
 from .policy import Policy
 
@@ -81,10 +81,14 @@ def plan(
     now: dt.datetime,
     scope: Scope | None = None,
     include_noncompliant: bool = False,
+    to_send: bool = False,
 ) -> Plan:
     """Who is to be reminded as of `as_of` (lapsing within `within` days, and with
     `include_noncompliant` those already short), and who is skipped: no email, an
-    address mail cannot go to, or reminded for the same lapse date since `now` - 14 days."""
+    address mail cannot go to, or reminded for the same lapse date since `now` - 14 days.
+    `to_send`: refuse first a login that could not record what it sends."""
+    if to_send and not audit.writes_directly(session):
+        raise Invalid("reminders: only an administrator sends reminders (this login may not write the audit trail)")
     rows = due(session, as_of=as_of, within=within, policy=policy, scope=scope)
     if include_noncompliant:
         report = compliance_report(session, as_of=as_of, policy=policy, scope=scope, only_noncompliant=True)
@@ -203,18 +207,37 @@ def deliver(
         with connection(server) as open_connection:
             for letter in letters:
                 refused = open_connection.send(letter.message, letter.sender, letter.recipients)
-                record(letter)
+                _record(record, letter)
                 sent += 1
                 report(letter, refused)
     except MailFailed as exc:
-        raise MailFailed(f"{exc}: {_so_far(sent, len(letters))}") from None
+        unsent = len(letters) - sent - (1 if isinstance(exc, NotRecorded) else 0)
+        raise MailFailed(f"{exc}: {_so_far(sent, unsent)}") from None
     return sent
 
 
-def _so_far(sent: int, total: int) -> str:
-    if not sent:
+class NotRecorded(MailFailed):
+    """A letter the mail server took, which the database then refused to record."""
+
+
+def _record(record: Callable[[Letter], None], letter: Letter) -> None:
+    """Record a letter sent; a database that refuses is a MailFailed that says the
+    letter went but is not recorded."""
+    from .db import describe_database_error
+
+    try:
+        record(letter)
+    except Exception as exc:
+        described = describe_database_error(exc)
+        if described is None:
+            raise
+        raise NotRecorded(f"the reminder to {letter.due.person.ref} was sent but not recorded ({described})") from None
+
+
+def _so_far(sent: int, unsent: int) -> str:
+    if not sent and unsent:
         return "no reminder was sent"
-    return f"{sent} reminder{'s' if sent != 1 else ''} sent and recorded, {total - sent} not sent"
+    return f"{sent} reminder{'s' if sent != 1 else ''} sent and recorded, {unsent} not sent"
 
 
 def due_with_emails(session: Session, **chosen) -> list[dict]:

@@ -142,7 +142,7 @@ def test_the_list_of_reminders_sent_masks_addresses_except_in_json(service, engi
     assert json.dumps(rows).count(PASSWORD) == 0
 
 
-def test_only_an_administrator_sees_full_addresses_in_json(service, monkeypatch):
+def test_only_an_administrator_sees_full_addresses_in_json_and_sends(service, engine, monkeypatch):
     from mbp_registry.registry import audit
 
     with smtp_server() as inbox:
@@ -151,6 +151,12 @@ def test_only_an_administrator_sees_full_addresses_in_json(service, monkeypatch)
     monkeypatch.setattr(audit, "writes_directly", lambda session: False)
     rows = ok_json(service, "reminders", "list", "--person", "T1")
     assert [(r["to"], r["cc"]) for r in rows] == [("t***@example.org", ["s***@example.org"])]
+    # Nor does it send reminders, which it could not record; a dry run it may.
+    with smtp_server() as inbox:
+        assert_refused(service, engine, *SEND, "--smtp", inbox.url, "--include-noncompliant",
+                       error="reminders: only an administrator sends reminders (this login may not write the audit trail)")
+        ok(service, *SEND, "--dry-run", "--include-noncompliant")
+    assert inbox.received == []
 
 
 def test_erasing_a_person_leaves_no_address_of_theirs_in_the_reminders(service, engine):

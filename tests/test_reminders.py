@@ -194,3 +194,27 @@ def test_a_wrong_password_or_an_unreachable_server_is_one_line_and_records_nothi
         service, engine, *SEND, "--smtp", f"smtp://127.0.0.1:{port}",
         error=f"cannot reach the mail server smtp://127.0.0.1:{port}: Connection refused: no reminder was sent",
     )
+
+
+def test_a_message_sent_that_the_database_will_not_record_is_said_on_the_last_line(service, engine, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from mbp_registry.registry import reminders
+
+    record_sent = reminders.record_sent
+
+    def refusing_tom(session, item, **given):
+        if item.person.ref == "T2":
+            raise OperationalError("INSERT INTO reminders", {}, Exception("disk I/O error"))
+        return record_sent(session, item, **given)
+
+    monkeypatch.setattr(reminders, "record_sent", refusing_tom)
+    with smtp_server() as inbox:
+        result = service(*SEND, "--smtp", inbox.url, "--include-noncompliant")
+    assert result.exit_code == 1
+    assert len(inbox.received) == 2 and len(result.stdout.splitlines()) == 1
+    assert result.stderr == (
+        "Error: the reminder to T2 was sent but not recorded (database error: disk I/O error): "
+        "1 reminder sent and recorded, 1 not sent\n"
+    )
+    assert reminders_sent(engine) == [("T1", "2026-07-25", "cpd", ["S1"])]
