@@ -20,9 +20,13 @@ def config() -> None:
 @config.command("show")
 @pass_state
 def config_show(state: State) -> None:
-    """Show the database (never its password), the policy file and the acting user."""
+    """Show the database (never its password), the policy file, the acting user, and the
+    mail server (never its password) and sender of reminders."""
     from mbp_registry.registry.db import configuration
+    from mbp_registry.registry.settings import mail_configuration
 
     for name, value in configuration(state.db).items():
         click.echo(f"{name.replace('_', ' ')}: {value}")
     click.echo(f"actor: {state.actor}")
+    for name, value in mail_configuration().items():
+        click.echo(f"{name.replace('_', ' ')}: {value}")

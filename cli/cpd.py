@@ -9,7 +9,7 @@ from mbp_registry.registry.vocab import CPD_CATEGORIES
 
 from .context import State, pass_state
 from .options import add, as_of_option, in_scope, list_command, parse_as_of, policy_option, scope_options, with_checked
-from .output import Column, Output, output_options, render, table_text, yes_no
+from .output import FORMATS, Column, Output, output_options, render, table_text, yes_no
 from .params import choice, whole
 
 
@@ -119,6 +119,7 @@ REMINDER_COLUMNS = (
     Column("organisation", "Organisation"),
     Column("act_by", "Act by"),
     Column("needs", "What to do"),
+    Column("email", formats=("csv",)),
 )
 
 
@@ -127,21 +128,30 @@ REMINDER_COLUMNS = (
 @as_of_option
 @scope_options
 @policy_option
-@output_options()
+@output_options((*FORMATS, "ics"))
 @pass_state
 def due(state: State, within, as_of, organisation, region, programme, policy_file, fmt) -> None:
     """Who lapses within the next DAYS, soonest first, and what they must do by when:
-    the list to send reminders from."""
+    the list to send reminders from (`reminders send`). `--format csv` has each
+    person's email for a mail merge; `--format ics` is a calendar file with an all-day
+    event on each person's act-by day (mbp-registry cpd due --format ics > due.ics)."""
     from mbp_registry.registry.compliance import due as due_list
     from mbp_registry.registry.policy import load_policy
+    from mbp_registry.registry.reminders import due_with_emails
 
     policy = load_policy(policy_file)
     day = parse_as_of(as_of)
+    listed = due_with_emails if fmt in ("csv", "ics") else due_list  # the email for a mail merge or a calendar
     rows, scope = with_checked(
         state,
         _scope(organisation, region, programme),
-        lambda s, scope: due_list(s, as_of=day, within=within, policy=policy, scope=scope),
+        lambda s, scope: listed(s, as_of=day, within=within, policy=policy, scope=scope),
     )
+    if fmt == "ics":
+        from mbp_registry.registry.render.ical import calendar
+
+        click.echo(calendar(rows), nl=False)  # bytes: written as they are, CRLF kept
+        return
     before = f"Lapsing between {day.isoformat()} and the next {within} days"
     empty = f"No one assessed for compliance{in_scope(scope)} lapses within {within} days of {day.isoformat()}."
     render(rows, fmt, Output(REMINDER_COLUMNS, before=lambda _: before, empty=lambda _: empty))

@@ -37,6 +37,7 @@ SUBCOMMANDS = {
     "lineage": ("mbp_registry.cli.lineage", "lineage"),
     "fixtures": ("mbp_registry.cli.fixtures_cmd", "fixtures"),
     "report": ("mbp_registry.cli.report", "report"),
+    "reminders": ("mbp_registry.cli.reminders", "reminders"),
     "import": ("mbp_registry.cli.bundle", "import_"),
     "export": ("mbp_registry.cli.bundle", "export"),
 }

@@ -23,3 +23,7 @@ class SchemaOutOfDate(RegistryError):
 
 class DatabaseUnavailable(RegistryError):
     """The database cannot be reached or opened."""
+
+
+class MailFailed(RegistryError):
+    """The mail server could not be reached, or refused a message."""

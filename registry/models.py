@@ -292,3 +292,30 @@ class RetiredRow(Base):
     # the columns their file has.
     values: Mapped[dict] = mapped_column(JSON)
     retired_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Reminder(Base):
+    """A reminder e-mailed to a person before their lapse date (`lapses_on`), or, when they
+    were already short, about what they were short of (`lapses_on` null). Operational,
+    not part of the bundle: who was written to is kept by reference (the person, and
+    the supervisors copied in `reminder_copies`), so that erasing a person leaves no
+    address of theirs behind."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_person_sent", "person_id", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    lapses_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The requirements the reminder was about, space separated ("cpd supervision").
+    shortfalls: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class ReminderCopy(Base):
+    """A supervisor copied (Cc) on a reminder."""
+
+    __tablename__ = "reminder_copies"
+
+    reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True, index=True)
