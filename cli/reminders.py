@@ -10,6 +10,7 @@ from mbp_registry.registry.settings import FROM_ENV_VAR, SMTP_ENV_VAR
 from .context import State, pass_state
 from .options import as_of_option, in_scope, nothing_matches, parse_as_of, policy_option, scope_options, with_checked, writing
 from .output import Column, Output, output_options, render
+from .params import whole
 
 
 @click.group()
@@ -26,7 +27,7 @@ def reminders() -> None:
 
 
 @reminders.command("send")
-@click.option("--within", default=60, show_default=True, metavar="DAYS", type=click.IntRange(0, 3650),
+@click.option("--within", default=60, show_default=True, metavar="DAYS", type=whole(0, 3650),
               help="Remind those who lapse within this many days.")
 @as_of_option
 @scope_options
