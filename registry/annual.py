@@ -6,8 +6,8 @@ is the workforce at the start plus the joiners less the leavers. Every count is 
 set-based aggregate; compliance and succession reuse their own reports, read as of
 the year end, each quarter end and the previous year end.
 
-The registry keeps people's current status only: on a past date, someone is counted
-as in post when they joined by then and are active now or left after that date.
+Head counts on past dates, joiners and leavers come from each person's status history
+(workforce.py, history.py).
 
 The figures are plain data (risks as the succession report gives them, the lineage as
 its graph); render/annual.py says them in words, tables and charts.
@@ -25,13 +25,12 @@ from .compliance import summary
 from .errors import Invalid
 from .lineage import lineage_graph
 from .policy import Policy
-from .queries import highest_stages, in_post
 from .succession import succession_report
 from .views import names as all_names
 from .vocab import STAGES
+from .workforce import joiners_and_leavers, workforce
 
-# The categories of people with no stage and courses with no setting, as the tables show them.
-NO_STAGE = "no stage yet"
+# The category of courses with no setting, as the tables show it.
 NOT_RECORDED = "not recorded"
 
 
@@ -72,93 +71,11 @@ def annual_report(session: Session, year: int, policy: Policy, *, today: dt.date
     }
 
 
-# ---------------------------------------------------------------- workforce
-
-
-def _stage_name(rank: int | None) -> str:
-    return STAGES[rank - 1] if rank else NO_STAGE
-
-
-def _headcounts(session: Session, day: dt.date) -> dict:
-    """People in post on `day` by highest stage, by programme and their highest stage in it, and by region."""
-    person, programme, org = models.Person, models.Programme, models.Organisation
-    highest = highest_stages(day, per_programme=False)
-    by_stage = session.execute(
-        select(highest.c.rank, func.count())
-        .select_from(person)
-        .outerjoin(highest, highest.c.person_id == person.id)
-        .where(in_post(day))
-        .group_by(highest.c.rank)
-    )
-    per_programme = highest_stages(day)
-    by_programme = session.execute(
-        select(programme.code, per_programme.c.rank, func.count())
-        .select_from(per_programme)
-        .join(person, person.id == per_programme.c.person_id)
-        .join(programme, programme.id == per_programme.c.programme_id)
-        .where(in_post(day))
-        .group_by(programme.code, per_programme.c.rank)
-    )
-    by_region = session.execute(
-        select(org.region, func.count())
-        .select_from(person)
-        .join(org, org.id == person.organisation_id)
-        .where(in_post(day))
-        .group_by(org.region)
-    )
-    return {
-        "stage": {_stage_name(r): n for r, n in by_stage},
-        "programme": {(code, _stage_name(r)): n for code, r, n in by_programme},
-        "region": dict(by_region.all()),
-    }
-
-
-def _compare(before: dict, after: dict, keys, label) -> list[dict]:
-    """One row per key: `label(key)` with the count at the start, at the end, and the change."""
-    rows = []
-    for key in keys:
-        start, end = before.get(key, 0), after.get(key, 0)
-        rows.append({**label(key), "start": start, "end": end, "change": end - start})
-    return rows
-
-
-def workforce(session: Session, start: dt.date, end: dt.date) -> dict:
-    """Active people at the start and end of the year by highest stage, programme and stage, and region."""
-    before, after = _headcounts(session, start), _headcounts(session, end)
-    stages = [s for s in (*STAGES, NO_STAGE) if s in before["stage"] or s in after["stage"]]
-    pairs = sorted(set(before["programme"]) | set(after["programme"]), key=lambda k: (k[0], STAGES.index(k[1])))
-    regions = sorted(set(before["region"]) | set(after["region"]))
-    total_start, total_end = sum(before["stage"].values()), sum(after["stage"].values())
-    return {
-        "start": start,
-        "end": end,
-        "total": {"start": total_start, "end": total_end, "change": total_end - total_start},
-        "by_stage": _compare(before["stage"], after["stage"], stages, lambda k: {"stage": k}),
-        "by_programme": _compare(
-            before["programme"], after["programme"], pairs, lambda k: {"programme": k[0], "stage": k[1]}
-        ),
-        "by_region": _compare(before["region"], after["region"], regions, lambda k: {"region": k}),
-    }
-
-
 # ---------------------------------------------------------------- joiners, leavers, progressions
 
 
 def movement(session: Session, start: dt.date, end: dt.date) -> dict:
-    person, org, stage, programme = models.Person, models.Organisation, models.Stage, models.Programme
-
-    def people(column):
-        query = (
-            select(person.ref, person.name, org.region, person.status, column)
-            .join(org, org.id == person.organisation_id)
-            .where(column.between(start, end))
-            .order_by(column, person.ref)
-        )
-        return [
-            {"person": ref, "name": name, "region": region, "status": status, "on": on}
-            for ref, name, region, status, on in session.execute(query)
-        ]
-
+    stage, programme = models.Stage, models.Programme
     counts = session.execute(
         select(programme.code, stage.stage, func.count())
         .join(programme, programme.id == stage.programme_id)
@@ -173,8 +90,7 @@ def movement(session: Session, start: dt.date, end: dt.date) -> dict:
     for row in progressions:
         by_stage[row["stage"]] += row["count"]
     return {
-        "joiners": people(person.joined_on),
-        "leavers": people(person.left_on),
+        **joiners_and_leavers(session, start, end),
         "progressions": progressions,
         "progressions_by_stage": [{"stage": name, "count": n} for name, n in by_stage.items() if n],
         "progressions_total": sum(by_stage.values()),
