@@ -16,6 +16,8 @@ its graph); render/annual.py says them in words, tables and charts.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -51,24 +53,41 @@ def period(year: int, today: dt.date | None = None) -> dict:
     }
 
 
-def annual_report(session: Session, year: int, policy: Policy, *, today: dt.date | None = None) -> dict:
-    """Everything the annual report shows, as plain data."""
+# The parts of the report in the order they are worked out, for a progress callback.
+STEPS = (
+    "workforce", "movement", "courses", "supervision", "development", "compliance", "succession", "lineage", "names",
+)
+
+
+def annual_report(
+    session: Session,
+    year: int,
+    policy: Policy,
+    *,
+    today: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
+    """Everything the annual report shows, as plain data; `progress` is told each part
+    (of STEPS) as it is done."""
     when = period(year, today)
-    start, end = when["start"], when["end"]
-    return {
-        "period": when,
-        "generated_on": today or dt.date.today(),
-        "policy": policy.name,
-        "workforce": workforce(session, when["previous_end"], end),
-        "movement": movement(session, start, end),
-        "courses": courses(session, start, end),
-        "supervision": supervision(session, start, end),
-        "development": development(session, start, end),
-        "compliance": compliance(session, start, end, policy),
-        "succession": succession(session, when["previous_end"], end, policy),
-        "lineage": lineage(session, end),
-        "names": all_names(session),
+    start, end, previous_end = when["start"], when["end"], when["previous_end"]
+    work = {
+        "workforce": lambda: workforce(session, previous_end, end),
+        "movement": lambda: movement(session, start, end),
+        "courses": lambda: courses(session, start, end),
+        "supervision": lambda: supervision(session, start, end),
+        "development": lambda: development(session, start, end),
+        "compliance": lambda: compliance(session, start, end, policy),
+        "succession": lambda: succession(session, previous_end, end, policy),
+        "lineage": lambda: lineage(session, end),
+        "names": lambda: all_names(session),
     }
+    data = {"period": when, "generated_on": today or dt.date.today(), "policy": policy.name}
+    for step in STEPS:
+        data[step] = work[step]()
+        if progress:
+            progress(step)
+    return data
 
 
 # ---------------------------------------------------------------- joiners, leavers, progressions
@@ -160,6 +179,8 @@ def supervision(session: Session, start: dt.date, end: dt.date) -> dict:
                 "sessions": sessions.get(m, 0),
                 "minutes": minutes,
                 "hours": round(minutes / 60, 1),
+                # A month the period ends in before its last day.
+                "partial": m == end.month and (end + dt.timedelta(days=1)).month == m,
             }
         )
     by_kind = [
@@ -308,5 +329,16 @@ def succession(session: Session, previous_end: dt.date, end: dt.date, policy: Po
 
 
 def lineage(session: Session, end: dt.date) -> dict:
-    """The lineage graph as of the year end (see registry/lineage.py)."""
-    return {"as_of": end, "graph": lineage_graph(session, as_of=end)}
+    """The lineage graph as of the year end (see registry/lineage.py), its programmes, and
+    its trainers counted per programme and generation, active and not."""
+    graph = lineage_graph(session, as_of=end)
+    counts: Counter = Counter()
+    for _, node in graph.nodes(data=True):
+        for code, generation in node["generation"].items():
+            counts[(code, generation, node["status"] == "active")] += 1
+    generations = [
+        {"programme": code, "generation": g, "active": counts[(code, g, True)], "not_active": counts[(code, g, False)]}
+        for code, g in sorted({(code, g) for code, g, _ in counts})
+    ]
+    programmes = sorted({edge["programme"] for _, _, edge in graph.edges(data=True)})
+    return {"as_of": end, "graph": graph, "programmes": programmes, "generations": generations}

@@ -11,7 +11,7 @@ import html
 import io
 import re
 
-from .words import in_words, long_date, month_label, number, percent
+from .words import in_words, long_date, number, percent
 
 PALETTE = {
     "blue": "#0072B2",
@@ -115,13 +115,39 @@ def pipeline_chart(workforce: dict, chart_title: str) -> str:
     return _page_svg(figure)
 
 
-def supervision_chart(by_month: list[dict], chart_title: str) -> str:
-    """Hours of supervision attended each month, as SVG."""
+def supervision_chart(by_month: list[dict], labels: list[str], chart_title: str) -> str:
+    """Hours of supervision attended each month, as SVG; a month in progress is hatched and
+    lighter, and named in the legend."""
     figure, axes = _axes(8, 3.6, chart_title, "Month", "Hours (all attendances)")
     hours = [m["hours"] for m in by_month]
-    bars = axes.bar([month_label(m["month"]) for m in by_month], hours, **_bar_style("blue"))
+    partial = [bool(m.get("partial")) for m in by_month]
+    bars = axes.bar(labels, hours, **_bar_style("blue"))
+    for bar, in_progress in zip(bars, partial):
+        if in_progress:
+            bar.set(facecolor=PALETTE["sky"], hatch="//", label="month in progress (to date)")
     axes.bar_label(bars, labels=[number(h) for h in hours], padding=2, fontsize=8)
     axes.set_ylim(0, max(hours + [1]) * 1.15)
+    if any(partial):
+        axes.legend(loc="upper left", fontsize=8)
+    return _page_svg(figure)
+
+
+def summary_chart(counts: dict[str, dict[str, int]], chart_title: str) -> str:
+    """People counted by a group (rows) and region (bars side by side), as SVG."""
+    groups = list(counts)
+    regions = sorted({region for by_region in counts.values() for region in by_region})
+    figure, axes = _axes(8, 0.5 * max(len(groups) * max(len(regions), 1) * 0.4, 3) + 1.6, chart_title, "People", "")
+    colours = [PALETTE[name] for name in ("blue", "orange", "green", "vermillion", "sky", "dark_grey")]
+    height = 0.8 / max(len(regions), 1)
+    for index, region in enumerate(regions):
+        places = [g + index * height - 0.4 + height / 2 for g in range(len(groups))]
+        values = [counts[group].get(region, 0) for group in groups]
+        bars = axes.barh(places, values, height, label=region, color=colours[index % len(colours)],
+                         edgecolor="#333333", linewidth=0.5)
+        axes.bar_label(bars, padding=2, fontsize=7)
+    axes.set_yticks(list(range(len(groups))), groups)
+    axes.invert_yaxis()
+    axes.legend(loc="lower right", fontsize=8, title="Region")
     return _page_svg(figure)
 
 
