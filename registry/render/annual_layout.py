@@ -34,7 +34,7 @@ SECTIONS = (
 NOTES = (
     (
         "The year's start is read as at 31 December of the year before, so that the workforce at the end is "
-        "the workforce at the start, plus joiners, less leavers."
+        "the workforce at the start, plus joiners, less leavers, less those who went on leave (plus those back)."
     ),
     (
         "Active people: each person's status and organisation on a date are those of their status history "
