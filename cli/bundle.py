@@ -9,6 +9,7 @@ import click
 
 from .context import State, pass_state
 from .options import reading, writing
+from . import progress as terminal
 from .progress import progress_bar
 from .output import Output, columns, output_options, render
 
@@ -44,7 +45,7 @@ def import_(state: State, directory: str, dry_run: bool, restore: bool, errors_t
     """
     from mbp_registry.registry.bundle.importer import ImportFailed, import_bundle
 
-    progress = _Progress(directory) if sys.stderr.isatty() else None
+    progress = _Progress(directory) if terminal.interactive() else None
     options = dict(actor=state.actor, progress=progress, restore=restore, errors_to=errors_to)
     try:
         if dry_run:

@@ -10,12 +10,17 @@ from typing import Callable, Iterator
 import click
 
 
+def interactive() -> bool:
+    """Whether standard error is a terminal, where progress is shown."""
+    return sys.stderr.isatty()
+
+
 @contextmanager
 def progress_bar(length: int, label: str, *, show: Callable | None = None) -> Iterator[Callable | None]:
     """A bar of `length` steps; yields the callback that advances it by one step (or None,
     when standard error is not a terminal or there is nothing to do). `show(item)` gives the
     text shown after the bar for the item the callback was last given."""
-    if length <= 0 or not sys.stderr.isatty():
+    if length <= 0 or not interactive():
         yield None
         return
     with click.progressbar(length=length, label=label, file=sys.stderr, item_show_func=show) as bar:

@@ -138,3 +138,15 @@ def test_the_demo_bundle_and_generated_bundles_carry_a_status_history(tmp_path):
         latest[row["person"]] = row
     assert set(latest) == set(people)
     assert all(latest[ref]["status"] == person["status"] for ref, person in people.items())
+
+
+def test_progress_shows_on_a_terminal_only(run, tmp_path, monkeypatch):
+    from mbp_registry.cli import progress
+
+    quiet = ok(run, "report", "annual", "--out", "quiet.html")
+    assert quiet.stderr == ""
+    monkeypatch.setattr(progress, "interactive", lambda: True)
+    shown = ok(run, "report", "annual", "--out", "shown.html")
+    assert "Working out the figures" in shown.stderr and "Drawing the charts" in shown.stderr
+    assert "Exporting" in ok(run, "export", str(tmp_path / "out")).stderr
+    assert "Importing" in ok(run, "import", str(tmp_path / "out")).stderr
