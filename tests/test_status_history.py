@@ -129,6 +129,7 @@ def test_export_writes_the_history_and_import_keeps_it(run, service, tmp_path, e
     from mbp_registry.cli.main import cli
 
     runner = CliRunner()
+    assert runner.invoke(cli, ["--db", empty_db_url, "init"]).exit_code == 0
     imported = runner.invoke(cli, ["--db", empty_db_url, "import", str(tmp_path / "bundle")])
     assert imported.exit_code == 0, imported.output
     again = runner.invoke(cli, ["--db", empty_db_url, "export", str(tmp_path / "again")])
