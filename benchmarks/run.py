@@ -110,6 +110,9 @@ def measure(size: int, backend: str, work: Path) -> list[dict]:
     risks = succession["single_points_of_failure"]
     leaving = risks[0]["person"] if risks else next(iter(succession["trainer_generations"].values()), {"": 0}).popitem()[0]
     run("succession what-if", "succession", "what-if", "--without", leaving, "--as-of", today, "--format", "json")
+    annual = work / f"annual-{size}.html"
+    run("report annual (HTML)", "report", "annual", "--out", str(annual), note="with its charts")
+    run("report annual --anonymise", "report", "annual", "--anonymise", "--out", str(annual))
     export = work / f"export-{size}"
     shutil.rmtree(export, ignore_errors=True)
     run("export", "export", str(export))

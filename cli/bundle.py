@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from .context import State, pass_state
 from .options import reading, writing
+from . import progress as terminal
+from .progress import progress_bar
 from .output import Output, columns, output_options, render
 
 
@@ -42,7 +45,7 @@ def import_(state: State, directory: str, dry_run: bool, restore: bool, errors_t
     """
     from mbp_registry.registry.bundle.importer import ImportFailed, import_bundle
 
-    progress = _Progress() if sys.stderr.isatty() else None
+    progress = _Progress(directory) if terminal.interactive() else None
     options = dict(actor=state.actor, progress=progress, restore=restore, errors_to=errors_to)
     try:
         if dry_run:
@@ -113,24 +116,42 @@ def export(state: State, directory: str | None, xlsx: str | None, force: bool) -
     from mbp_registry.registry.bundle.export import export_bundle
     from mbp_registry.registry.bundle.workbook import export_workbook
 
+    from mbp_registry.registry.recordtypes import ALL
+
     if directory:
-        written = writing(state, lambda s: export_bundle(s, directory, actor=state.actor, force=force))
+        with progress_bar(len(ALL), "Exporting", show=_shown) as step:
+            written = writing(state, lambda s: export_bundle(s, directory, actor=state.actor, force=force, progress=step))
         click.echo(f"Exported {sum(written.values())} records to {directory}/ ({len(written)} files).")
     if xlsx:
-        written = writing(state, lambda s: export_workbook(s, xlsx, actor=state.actor))
+        with progress_bar(len(ALL), "Exporting", show=_shown) as step:
+            written = writing(state, lambda s: export_workbook(s, xlsx, actor=state.actor, progress=step))
         click.echo(f"Exported {sum(written.values())} records to {xlsx} ({len(written)} sheets).")
 
 
-class _Progress:
-    """Rows read so far, on one line of standard error (only when it is a terminal)."""
+def _shown(item) -> str | None:
+    return item
 
-    def __init__(self):
+
+class _Progress:
+    """The bundle's files read so far as a Click progress bar on standard error, with the
+    file being read and the rows read in all (made only when it is a terminal)."""
+
+    def __init__(self, directory: str):
+        from mbp_registry.registry.recordtypes import ALL
+
+        files = sum((Path(directory) / record_type.file).is_file() for record_type in ALL)
+        self.bar = click.progressbar(
+            length=max(files, 1), label="Importing", file=sys.stderr, item_show_func=lambda shown: shown
+        )
+        self.file: str | None = None
         self.rows = 0
 
     def __call__(self, file: str, rows: int) -> None:
         self.rows += rows
-        click.echo(f"\rreading {file}: {self.rows:,} rows so far", err=True, nl=False)
+        moved = self.file is not None and file != self.file
+        self.file = file
+        self.bar.update(1 if moved else 0, f"{file}: {self.rows:,} rows")
 
     def done(self) -> None:
-        if self.rows:
-            click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
+        self.bar.update(self.bar.length - self.bar.pos)
+        self.bar.render_finish()

@@ -85,7 +85,7 @@ def add(state: State, record_type_name: str, raw: dict) -> dict:
     return writing(state, lambda s: add_record(s, record_type(record_type_name), raw, actor=state.actor))
 
 
-def update(state: State, record_type_name: str, key: str, changes: dict) -> dict | None:
+def update(state: State, record_type_name: str, key: str, changes: dict, *, on: str | None = None) -> dict | None:
     """Change the given fields of one record (checked and audited); returns its stored
     values, or None when they already were as given (nothing is written). Giving no
     field at all is a usage error."""
@@ -94,7 +94,9 @@ def update(state: State, record_type_name: str, key: str, changes: dict) -> dict
     if all(value is None for value in changes.values()):
         options = ", ".join(f"--{name.replace('_', '-')}" for name in changes)
         raise click.UsageError(f"nothing to change: give at least one of {options}")
-    return writing(state, lambda s: update_record(s, record_type(record_type_name), key, changes, actor=state.actor))
+    return writing(
+        state, lambda s: update_record(s, record_type(record_type_name), key, changes, actor=state.actor, on=on)
+    )
 
 
 def with_checked(state: State, scope: T, work: Callable[..., R], *, write: bool = False, audit_trail: bool = False):

@@ -115,10 +115,14 @@ PERSON_RECORD = Output(
 @click.option("--status", type=choice(ASSIGNABLE_STATUSES))
 @click.option("--joined-on", metavar="DATE")
 @click.option("--planned-leaving-on", metavar="DATE")
+@click.option(
+    "--on", "on", metavar="DATE", help="The day a change of status or organisation took effect. Default: today."
+)
 @pass_state
-def person_update(state: State, ref, **changes) -> None:
-    """Change a person's details. Only the options given are changed."""
-    if update(state, "person", ref, changes) is None:
+def person_update(state: State, ref, on, **changes) -> None:
+    """Change a person's details. Only the options given are changed. A change of status or
+    organisation is added to the person's history, on --on DATE."""
+    if update(state, "person", ref, changes, on=on) is None:
         click.echo(f"No change: {ref} already has these details.")
     else:
         click.echo(f"Updated {ref}.")

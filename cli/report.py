@@ -11,6 +11,7 @@ from mbp_registry.registry.render.annual import FORMATS, SUFFIX, report_format
 from .context import State, pass_state
 from .options import policy_option, reading
 from .params import choice, whole
+from .progress import progress_bar
 
 
 @click.group()
@@ -40,23 +41,41 @@ def report() -> None:
 @click.option(
     "--format", "fmt", type=choice(FORMATS), help="Output format. Default: as the --out file's suffix says, else html."
 )
+@click.option(
+    "--anonymise",
+    is_flag=True,
+    help="The version for publication: nobody named, small counts by region or organisation hidden.",
+)
+@click.option(
+    "--suppress-below",
+    metavar="N",
+    help="With --anonymise: counts of fewer than N people by region or organisation are shown as "
+    "'fewer than N'. Default: 3.",
+)
 @policy_option
 @pass_state
-def annual(state: State, year, out, fmt, policy_file) -> None:
+def annual(state: State, year, out, fmt, anonymise, suppress_below, policy_file) -> None:
     """The annual governance report: workforce and its change over the year, joiners, leavers
     and progressions, courses, supervision, CPD and retreats, compliance by quarter, succession
     risks against the previous year end, and the lineage. One self-contained page that opens
-    in any browser and prints to PDF."""
+    in any browser and prints to PDF. --anonymise writes the version to publish."""
     import datetime as dt
 
-    from mbp_registry.registry.annual import annual_report
+    from mbp_registry.registry.annual import STEPS, annual_report
     from mbp_registry.registry.policy import load_policy
+    from mbp_registry.registry.publication import for_publication, threshold
 
     year = year or dt.date.today().year
     fmt = report_format(out, fmt)
+    if suppress_below is not None and not anonymise:
+        raise click.UsageError("--suppress-below applies to the anonymised report: give --anonymise too")
+    below = threshold(suppress_below)
     policy = load_policy(policy_file)
-    data = reading(state, lambda s: annual_report(s, year, policy))
-    path = save_annual_report(data, out or default_name(year, fmt), fmt)
+    with progress_bar(len(STEPS), "Working out the figures") as step:
+        data = reading(state, lambda s: annual_report(s, year, policy, progress=step))
+    if anonymise:
+        data = for_publication(data, below)
+    path = save_annual_report(data, out or default_name(year, fmt), fmt, progress=True)
     click.echo(f"Wrote the annual report for {year} to {path}.")
 
 
@@ -65,9 +84,12 @@ def default_name(year: int, fmt: str) -> str:
     return f"annual-report-{year}{SUFFIX[fmt]}"
 
 
-def save_annual_report(data: dict, out: str | Path, fmt: str) -> Path:
-    """Render the year's figures and write them to `out`, owner-only."""
+def save_annual_report(data: dict, out: str | Path, fmt: str, *, progress: bool = False) -> Path:
+    """Render the year's figures and write them to `out`, owner-only; with `progress`, a
+    bar on standard error while the charts are drawn."""
     from mbp_registry.registry.files import write_private
-    from mbp_registry.registry.render.annual import render
+    from mbp_registry.registry.render.annual import chart_names, layout, render
 
-    return write_private(out, render(data, fmt))
+    charts = len(chart_names(layout(data))) if progress and fmt == "html" else 0
+    with progress_bar(charts, "Drawing the charts") as step:
+        return write_private(out, render(data, fmt, step))

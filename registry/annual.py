@@ -6,8 +6,8 @@ is the workforce at the start plus the joiners less the leavers. Every count is 
 set-based aggregate; compliance and succession reuse their own reports, read as of
 the year end, each quarter end and the previous year end.
 
-The registry keeps people's current status only: on a past date, someone is counted
-as in post when they joined by then and are active now or left after that date.
+Head counts on past dates, joiners and leavers come from each person's status history
+(workforce.py, history.py).
 
 The figures are plain data (risks as the succession report gives them, the lineage as
 its graph); render/annual.py says them in words, tables and charts.
@@ -16,6 +16,8 @@ its graph); render/annual.py says them in words, tables and charts.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,13 +27,12 @@ from .compliance import summary
 from .errors import Invalid
 from .lineage import lineage_graph
 from .policy import Policy
-from .queries import highest_stages, in_post
 from .succession import succession_report
 from .views import names as all_names
 from .vocab import STAGES
+from .workforce import joiners_and_leavers, workforce
 
-# The categories of people with no stage and courses with no setting, as the tables show them.
-NO_STAGE = "no stage yet"
+# The category of courses with no setting, as the tables show it.
 NOT_RECORDED = "not recorded"
 
 
@@ -52,113 +53,48 @@ def period(year: int, today: dt.date | None = None) -> dict:
     }
 
 
-def annual_report(session: Session, year: int, policy: Policy, *, today: dt.date | None = None) -> dict:
-    """Everything the annual report shows, as plain data."""
+# The parts of the report in the order they are worked out, for a progress callback.
+STEPS = (
+    "workforce", "movement", "courses", "supervision", "development", "compliance", "succession", "lineage", "names",
+)
+
+
+def annual_report(
+    session: Session,
+    year: int,
+    policy: Policy,
+    *,
+    today: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
+    """Everything the annual report shows, as plain data; `progress` is told each part
+    (of STEPS) as it is done."""
     when = period(year, today)
-    start, end = when["start"], when["end"]
-    return {
-        "period": when,
-        "generated_on": today or dt.date.today(),
-        "policy": policy.name,
-        "workforce": workforce(session, when["previous_end"], end),
-        "movement": movement(session, start, end),
-        "courses": courses(session, start, end),
-        "supervision": supervision(session, start, end),
-        "development": development(session, start, end),
-        "compliance": compliance(session, start, end, policy),
-        "succession": succession(session, when["previous_end"], end, policy),
-        "lineage": lineage(session, end),
-        "names": all_names(session),
+    start, end, previous_end = when["start"], when["end"], when["previous_end"]
+    work = {
+        "workforce": lambda: workforce(session, previous_end, end),
+        "movement": lambda: movement(session, start, end),
+        "courses": lambda: courses(session, start, end),
+        "supervision": lambda: supervision(session, start, end),
+        "development": lambda: development(session, start, end),
+        "compliance": lambda: compliance(session, start, end, policy),
+        "succession": lambda: succession(session, previous_end, end, policy),
+        "lineage": lambda: lineage(session, end),
+        "names": lambda: all_names(session),
     }
-
-
-# ---------------------------------------------------------------- workforce
-
-
-def _stage_name(rank: int | None) -> str:
-    return STAGES[rank - 1] if rank else NO_STAGE
-
-
-def _headcounts(session: Session, day: dt.date) -> dict:
-    """People in post on `day` by highest stage, by programme and their highest stage in it, and by region."""
-    person, programme, org = models.Person, models.Programme, models.Organisation
-    highest = highest_stages(day, per_programme=False)
-    by_stage = session.execute(
-        select(highest.c.rank, func.count())
-        .select_from(person)
-        .outerjoin(highest, highest.c.person_id == person.id)
-        .where(in_post(day))
-        .group_by(highest.c.rank)
-    )
-    per_programme = highest_stages(day)
-    by_programme = session.execute(
-        select(programme.code, per_programme.c.rank, func.count())
-        .select_from(per_programme)
-        .join(person, person.id == per_programme.c.person_id)
-        .join(programme, programme.id == per_programme.c.programme_id)
-        .where(in_post(day))
-        .group_by(programme.code, per_programme.c.rank)
-    )
-    by_region = session.execute(
-        select(org.region, func.count())
-        .select_from(person)
-        .join(org, org.id == person.organisation_id)
-        .where(in_post(day))
-        .group_by(org.region)
-    )
-    return {
-        "stage": {_stage_name(r): n for r, n in by_stage},
-        "programme": {(code, _stage_name(r)): n for code, r, n in by_programme},
-        "region": dict(by_region.all()),
-    }
-
-
-def _compare(before: dict, after: dict, keys, label) -> list[dict]:
-    """One row per key: `label(key)` with the count at the start, at the end, and the change."""
-    rows = []
-    for key in keys:
-        start, end = before.get(key, 0), after.get(key, 0)
-        rows.append({**label(key), "start": start, "end": end, "change": end - start})
-    return rows
-
-
-def workforce(session: Session, start: dt.date, end: dt.date) -> dict:
-    """Active people at the start and end of the year by highest stage, programme and stage, and region."""
-    before, after = _headcounts(session, start), _headcounts(session, end)
-    stages = [s for s in (*STAGES, NO_STAGE) if s in before["stage"] or s in after["stage"]]
-    pairs = sorted(set(before["programme"]) | set(after["programme"]), key=lambda k: (k[0], STAGES.index(k[1])))
-    regions = sorted(set(before["region"]) | set(after["region"]))
-    total_start, total_end = sum(before["stage"].values()), sum(after["stage"].values())
-    return {
-        "start": start,
-        "end": end,
-        "total": {"start": total_start, "end": total_end, "change": total_end - total_start},
-        "by_stage": _compare(before["stage"], after["stage"], stages, lambda k: {"stage": k}),
-        "by_programme": _compare(
-            before["programme"], after["programme"], pairs, lambda k: {"programme": k[0], "stage": k[1]}
-        ),
-        "by_region": _compare(before["region"], after["region"], regions, lambda k: {"region": k}),
-    }
+    data = {"period": when, "generated_on": today or dt.date.today(), "policy": policy.name}
+    for step in STEPS:
+        data[step] = work[step]()
+        if progress:
+            progress(step)
+    return data
 
 
 # ---------------------------------------------------------------- joiners, leavers, progressions
 
 
 def movement(session: Session, start: dt.date, end: dt.date) -> dict:
-    person, org, stage, programme = models.Person, models.Organisation, models.Stage, models.Programme
-
-    def people(column):
-        query = (
-            select(person.ref, person.name, org.region, person.status, column)
-            .join(org, org.id == person.organisation_id)
-            .where(column.between(start, end))
-            .order_by(column, person.ref)
-        )
-        return [
-            {"person": ref, "name": name, "region": region, "status": status, "on": on}
-            for ref, name, region, status, on in session.execute(query)
-        ]
-
+    stage, programme = models.Stage, models.Programme
     counts = session.execute(
         select(programme.code, stage.stage, func.count())
         .join(programme, programme.id == stage.programme_id)
@@ -173,8 +109,7 @@ def movement(session: Session, start: dt.date, end: dt.date) -> dict:
     for row in progressions:
         by_stage[row["stage"]] += row["count"]
     return {
-        "joiners": people(person.joined_on),
-        "leavers": people(person.left_on),
+        **joiners_and_leavers(session, start, end),
         "progressions": progressions,
         "progressions_by_stage": [{"stage": name, "count": n} for name, n in by_stage.items() if n],
         "progressions_total": sum(by_stage.values()),
@@ -244,6 +179,8 @@ def supervision(session: Session, start: dt.date, end: dt.date) -> dict:
                 "sessions": sessions.get(m, 0),
                 "minutes": minutes,
                 "hours": round(minutes / 60, 1),
+                # A month the period ends in before its last day.
+                "partial": m == end.month and (end + dt.timedelta(days=1)).month == m,
             }
         )
     by_kind = [
@@ -392,5 +329,16 @@ def succession(session: Session, previous_end: dt.date, end: dt.date, policy: Po
 
 
 def lineage(session: Session, end: dt.date) -> dict:
-    """The lineage graph as of the year end (see registry/lineage.py)."""
-    return {"as_of": end, "graph": lineage_graph(session, as_of=end)}
+    """The lineage graph as of the year end (see registry/lineage.py), its programmes, and
+    its trainers counted per programme and generation, active and not."""
+    graph = lineage_graph(session, as_of=end)
+    counts: Counter = Counter()
+    for _, node in graph.nodes(data=True):
+        for code, generation in node["generation"].items():
+            counts[(code, generation, node["status"] == "active")] += 1
+    generations = [
+        {"programme": code, "generation": g, "active": counts[(code, g, True)], "not_active": counts[(code, g, False)]}
+        for code, g in sorted({(code, g) for code, g, _ in counts})
+    ]
+    programmes = sorted({edge["programme"] for _, _, edge in graph.edges(data=True)})
+    return {"as_of": end, "graph": graph, "programmes": programmes, "generations": generations}

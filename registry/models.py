@@ -254,6 +254,23 @@ class Nomination(Base):
     nominated_on: Mapped[dt.date] = mapped_column(Date)
 
 
+class StatusChange(Base):
+    """A person's status and organisation from a date: their history in the service, one
+    row for each change (the first row is when they joined)."""
+
+    __tablename__ = "status_history"
+    __table_args__ = (
+        UniqueConstraint("person_id", "on"),
+        CheckConstraint(one_of("status", vocab.STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+
+
 class AuditEntry(Base):
     """Who did what to which record, and when. Only ever appended to."""
 

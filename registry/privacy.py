@@ -17,7 +17,7 @@ import re
 from sqlalchemy import Text, cast, or_, select, update
 from sqlalchemy.orm import Session
 
-from . import audit, models
+from . import audit, history, models
 from . import recordtypes as rt
 from .rows import find_row, require_notes_readable, rows_where
 from .bundle.tables import TABLES
@@ -58,6 +58,7 @@ def erase(session: Session, ref: str, *, actor: str, today: dt.date | None = Non
     person.planned_leaving_on = None
     person.status = ERASED
     person.left_on = person.left_on or max(today or dt.date.today(), person.joined_on or dt.date.min)
+    history.reconcile(session, today=today, person_ids=[person.id])
     sessions = models.SupervisionSession
     session.execute(update(sessions).where(sessions.supervisee_id == person.id).values(notes=None))
     _erase_from_audit_trail(session, ref, anonymous)

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from . import audit, models
+from . import audit, fields, history, models
 from . import recordtypes as rt
 from .bundle import agreement
 from .bundle.checks import email_held_by_another, lineage_cycles, region_unknown, registry_lineage, stage_book
@@ -53,6 +53,8 @@ def add_record(
             insert(models.CourseCoTeacher),
             [{"course_id": record_id, "person_id": person_id} for person_id in co_teacher_ids],
         )
+    if record_type is rt.PERSON:
+        history.reconcile(session, today=today, person_ids=[record_id])
     audit.record_change(
         session, actor=actor, action="add", record_type=record_type, values=values,
         after=audit.snapshot(record_type, values), reason=reason,
@@ -131,9 +133,12 @@ def update_record(
     actor: str,
     action: str = "update",
     today: dt.date | None = None,
+    on: Any = None,
 ) -> dict | None:
     """Change fields of a record with a code or ref (organisation, programme, person, course);
-    returns its values, or None when they were already as asked (nothing is written)."""
+    returns its values, or None when they were already as asked (nothing is written). A
+    change of a person's status or organisation is added to their history on `on` (their
+    left_on when they leave; default today)."""
     (key_name,) = record_type.key_columns
     current = find_row(session, record_type, key, with_id=True)
     changed = {name: value for name, value in changes.items() if value is not None}
@@ -156,11 +161,27 @@ def update_record(
     session.execute(update(table).where(table.c[key_name] == key).values(stored))
     if record_type is rt.COURSE and "co_teachers" in differences:
         _replace_co_teachers(session, current["id"], co_teacher_ids)
+    if record_type is rt.PERSON:
+        _add_history(session, key, current["id"], values, row, differences, on, today or dt.date.today())
     audit.record_change(
         session, actor=actor, action=action, record_type=record_type, values=values, details=json.dumps(differences),
         before=audit.snapshot(record_type, current), after=audit.snapshot(record_type, values),
     )
     return values
+
+
+def _add_history(session: Session, ref: str, person_id: int, values, row, differences, on, today: dt.date) -> None:
+    """A change of status or organisation, added to the person's history on its day."""
+    day = fields.date("on", on)
+    if "status" not in differences and "organisation" not in differences:
+        if day is not None:
+            raise Invalid(f"on: {day.isoformat()} dates a change of status or organisation, and neither changes")
+        return
+    if "status" in differences and values["status"] in history.GONE:
+        day = values["left_on"]
+    history.record_change(
+        session, person_id, day or today, values["status"], row["organisation_id"], ref=ref, today=today
+    )
 
 
 def leave(session: Session, ref: str, *, on: Any, status: str, actor: str, today: dt.date | None = None) -> dict:

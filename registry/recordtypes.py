@@ -232,6 +232,17 @@ NOMINATION = RecordType(
     ),
 )
 
+STATUS_CHANGE = RecordType(
+    "status change",
+    "status_history.csv",
+    (
+        Field("person", REF, required=True, key=True, refers_to="person"),
+        Field("on", DATE, required=True, key=True),
+        Field("status", _choice(vocab.STATUSES), required=True),
+        Field("organisation", REF, required=True, refers_to="organisation"),
+    ),
+)
+
 # In the order a bundle is read: every reference points at an earlier type.
 ALL = (
     ORGANISATION,
@@ -245,4 +256,5 @@ ALL = (
     RETREAT,
     COURSE,
     NOMINATION,
+    STATUS_CHANGE,
 )

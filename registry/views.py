@@ -41,6 +41,7 @@ PERSON_FIELDS = {
     "retreat": ["person"],
     "course": ["lead"],
     "nomination": ["person"],
+    "status change": ["person"],
 }
 # Lists of events read best newest first.
 NEWEST_FIRST = {"session", "cpd", "retreat", "course", "training", "supervision link", "stage"}

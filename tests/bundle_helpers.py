@@ -86,6 +86,17 @@ person,programme,region,role,readiness,emergency,nominated_on
 P2,MBCT,North,trainer,1_2_years,true,2025-06-02
 P3,MBCT,South,supervisor,ready_now,false,2025-06-02
 """,
+    "status_history.csv": """\
+person,on,status,organisation
+P1,2008-01-01,active,ORG-A
+P2,2012-01-01,active,ORG-A
+P3,2015-01-01,active,ORG-A
+P3,2018-01-01,active,ORG-B
+P4,2020-01-01,active,ORG-B
+P4,2021-03-02,on_leave,ORG-B
+P5,2011-01-01,active,ORG-A
+P5,2019-12-31,left,ORG-A
+""",
 }
 
 # The rows each file of SMALL adds to its table (course_co_teachers: 3).

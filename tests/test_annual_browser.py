@@ -7,7 +7,6 @@ MBP_REGISTRY_REQUIRE_BROWSER=1, as in CI, where a missing browser fails the test
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import shutil
@@ -20,7 +19,9 @@ import pytest
 from mbp_registry.registry.render.annual_layout import SECTIONS
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHARTS = ["chart-pipeline", "chart-supervision", "chart-compliance", "chart-lineage"]
+CHARTS = ["chart-pipeline", "chart-supervision", "chart-compliance", "chart-lineage-mbct", "chart-lineage-mbsr"]
+# Printed to A4 with its sections flowing, the demo's report takes 7 pages (13 when each section started a page).
+MOST_PAGES = {"demo": 9, "1,000 generated people": 16}
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -79,13 +80,38 @@ def png_size(path: Path) -> tuple[int, int]:
     return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
 
 
-def test_the_demo_report_renders_in_headless_chromium_with_every_section_and_chart(run, tmp_path, monkeypatch):
+def pdf_pages(pdf: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+
+
+def svg_aspects(html: str) -> dict[str, float]:
+    """Each lineage chart's width over its height, from its <svg> element (points)."""
+    found = re.findall(r'<svg id="(chart-lineage-[^"]+)"[^>]*? width="([\d.]+)pt" height="([\d.]+)pt"', html)
+    return {chart: float(width) / float(height) for chart, width, height in found}
+
+
+def people_words(engine) -> list[str]:
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT ref, name, email FROM people")).all()
+    return sorted({word for row in rows for word in row if word})
+
+
+@pytest.mark.parametrize("size", ["demo", "1,000 generated people"])
+def test_the_report_renders_in_headless_chromium_with_every_section_and_chart(run, engine, tmp_path, monkeypatch, size):
     binary = chromium()
     monkeypatch.chdir(tmp_path)
-    result = run("demo")
-    assert result.exit_code == 0, result.output
-    report = tmp_path.resolve() / f"annual-report-{dt.date.today().year}.html"
-    assert f"is in {report}" in result.stdout
+    if size == "demo":
+        result = run("demo")
+        assert result.exit_code == 0, result.output
+    else:
+        for args in (("fixtures", "generate", "bundle", "--people", "1000", "--seed", "5"), ("import", "bundle")):
+            assert run(*args).exit_code == 0
+    for args in (("--out", "board.html"), ("--anonymise", "--out", "published.html")):
+        result = run("report", "annual", *args)
+        assert result.exit_code == 0, result.output
+    report = tmp_path.resolve() / "board.html"
     url = report.as_uri()
 
     dumped = browse(binary, tmp_path / "profile-dom", "--dump-dom", url)
@@ -94,6 +120,17 @@ def test_the_demo_report_renders_in_headless_chromium_with_every_section_and_cha
     page.feed(dumped.stdout)
     assert page.sections == [id for id, _ in SECTIONS]
     assert page.charts == [(chart, "img") for chart in CHARTS]
+    # Each programme's lineage is a picture, never a strip: at most 4 times as wide as high.
+    aspects = svg_aspects(report.read_text(encoding="utf-8"))
+    assert sorted(aspects) == CHARTS[3:] and all(0.25 <= aspect <= 4 for aspect in aspects.values()), aspects
+
+    # Names in the board's report, none in the one for publication (the page as rendered, and the file).
+    words = people_words(engine)
+    assert any(word in dumped.stdout for word in words)
+    published = browse(binary, tmp_path / "profile-pub", "--dump-dom", (tmp_path / "published.html").as_uri())
+    assert published.returncode == 0, published.stderr[-2000:]
+    for text in (published.stdout, (tmp_path / "published.html").read_text(encoding="utf-8")):
+        assert [word for word in words if word.lower() in text.lower()] == []
 
     screenshot = tmp_path / "annual-report.png"
     shot = browse(
@@ -119,9 +156,10 @@ def test_the_demo_report_renders_in_headless_chromium_with_every_section_and_cha
     pdf = tmp_path / "annual-report.pdf"
     printed = browse(binary, tmp_path / "profile-pdf", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", url)
     assert printed.returncode == 0, printed.stderr[-2000:]
-    pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
-    assert pages >= len(SECTIONS)  # a page break before each section
+    # Sections flow: far fewer pages than one per section and chart, and not one page either.
+    assert 3 <= pdf_pages(pdf) <= MOST_PAGES[size], pdf_pages(pdf)
 
     ARTIFACTS.mkdir(exist_ok=True)
-    shutil.copy(screenshot, ARTIFACTS / "annual-report.png")
-    shutil.copy(pdf, ARTIFACTS / "annual-report.pdf")
+    suffix = "" if size == "demo" else "-1000"
+    shutil.copy(screenshot, ARTIFACTS / f"annual-report{suffix}.png")
+    shutil.copy(pdf, ARTIFACTS / f"annual-report{suffix}.pdf")

@@ -168,7 +168,7 @@ def test_dry_run_summary_line_counts_records_that_would_change(run, tmp_path):
     result = run("import", str(changed_small_bundle(tmp_path)), "--dry-run")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "Dry run: 5 records would be added or updated; nothing was written."
-    assert "people.csv         1        1          4" in result.stdout
+    assert "people.csv          1        1          4" in result.stdout
 
 
 def test_dry_run_into_an_empty_registry_writes_nothing(run, engine, tmp_path):
@@ -241,7 +241,11 @@ OPTIONAL = {
 
 def test_optional_columns_may_be_absent_and_are_stored_empty(run, engine, tmp_path):
     # Without left_on, nobody can have left (a status of one who left needs the day).
-    files = {**SMALL, "people.csv": replace_once(SMALL["people.csv"], "ORG-A,left,", "ORG-A,active,")}
+    files = {
+        **SMALL,
+        "people.csv": replace_once(SMALL["people.csv"], "ORG-A,left,", "ORG-A,active,"),
+        "status_history.csv": replace_once(SMALL["status_history.csv"], "P5,2019-12-31,left,ORG-A\n", ""),
+    }
     expected = dict(files)
     for name, columns in OPTIONAL.items():
         for column in columns:
@@ -275,7 +279,7 @@ def test_an_empty_folder_is_an_empty_bundle(run, engine, tmp_path):
 
 
 def test_references_may_point_at_records_already_in_the_registry(run, engine, tmp_path):
-    first = ("organisations.csv", "programmes.csv", "people.csv")
+    first = ("organisations.csv", "programmes.csv", "people.csv", "status_history.csv")
     import_json(run, write_bundle(tmp_path / "b", {name: SMALL[name] for name in first}))
     rest = {name: text for name, text in SMALL.items() if name not in first}
 

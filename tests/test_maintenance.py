@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from mbp_registry.cli.main import cli
+from mbp_registry.registry import recordtypes as rt
 from mbp_registry.registry.db import create_registry_engine, resolve_url, sqlite_path
 from mbp_registry.registry.demo import demo_bundle
 from mbp_registry.registry.models import Base
@@ -267,6 +268,6 @@ def test_exports_are_owner_only_even_over_files_that_were_readable_by_others(run
     assert result.exit_code == 0, result.output
     assert mode(folder) == 0o700
     files = sorted(folder.iterdir())
-    assert len(files) == 11
+    assert len(files) == len(rt.ALL)
     assert all(mode(path) == 0o600 for path in files), [(path.name, oct(mode(path))) for path in files]
     assert mode(workbook) == 0o600

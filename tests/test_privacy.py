@@ -151,7 +151,8 @@ def test_erase_removes_identifying_details_keeps_the_records_and_ends_assessment
     assert result.stdout == f"Erased {REF}: their records remain, anonymous, as {anonymous}.\n"
 
     after = table_counts(engine)
-    assert after == {**before, "audit_log": before["audit_log"] + 1}
+    # One audit entry, and the day they were erased (left) added to their status history.
+    assert after == {**before, "audit_log": before["audit_log"] + 1, "status_history": before["status_history"] + 1}
     with engine.connect() as connection:
         person = connection.execute(select(Person).where(Person.id == person_id)).mappings().one()
         notes = connection.execute(

@@ -8,7 +8,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy.orm import Session
 
@@ -44,9 +44,17 @@ NAMED = 3
 EXPORT_WHY = "an export holds them: an administrator exports"
 
 
-def export_bundle(session: Session, directory: str | Path, *, actor: str, force: bool = False) -> dict[str, int]:
+def export_bundle(
+    session: Session,
+    directory: str | Path,
+    *,
+    actor: str,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
     """Write every file of the bundle as the folder `directory` (owner-only); returns rows
-    per file. Audited: the bundle holds confidential notes.
+    per file; `progress` is told each file as it is written. Audited: the bundle holds
+    confidential notes.
 
     The files are written into a new folder beside it, renamed to `directory` once every
     file is complete, so that a folder of that name is always a whole export. A folder
@@ -59,7 +67,7 @@ def export_bundle(session: Session, directory: str | Path, *, actor: str, force:
     try:
         with private_file(work / UNFINISHED, what="directory") as handle:
             handle.write("This export did not finish: export again.\n")
-        written = _write_files(session, work)
+        written = _write_files(session, work, progress)
         (work / UNFINISHED).unlink()
         _put_in_place(work, target)
     except BaseException:
@@ -69,7 +77,7 @@ def export_bundle(session: Session, directory: str | Path, *, actor: str, force:
     return written
 
 
-def _write_files(session: Session, folder: Path) -> dict[str, int]:
+def _write_files(session: Session, folder: Path, progress: Callable[[str], None] | None) -> dict[str, int]:
     written = {}
     for record_type in rt.ALL:
         count = 0
@@ -80,6 +88,8 @@ def _write_files(session: Session, folder: Path) -> dict[str, int]:
                 writer.writerow([cell(row[name]) for name in record_type.columns])
                 count += 1
         written[record_type.file] = count
+        if progress:
+            progress(record_type.file)
     return written
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from .. import audit, retired
+from .. import audit, history, retired
 from ..errors import Invalid, RegistryError
 from ..files import private_file
 from .agreement import bundle_warnings
@@ -73,6 +73,7 @@ def import_bundle(
         if restore:
             for staged in staging.files.values():
                 retired.restore_retired(session, staged.record_type, staged.matched_retired)
+        history.reconcile(session, today=today)
         _audit_changes(session, result, actor)
         audit.record(
             session,

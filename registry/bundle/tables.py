@@ -26,6 +26,7 @@ TABLES: dict[str, Table] = {
     rt.RETREAT.name: models.Retreat.__table__,
     rt.COURSE.name: models.Course.__table__,
     rt.NOMINATION.name: models.Nomination.__table__,
+    rt.STATUS_CHANGE.name: models.StatusChange.__table__,
 }
 
 # Where a reference is looked up: table and its identifying column.

@@ -16,8 +16,9 @@ def insert_many(connection: Connection, table: Table, rows: list[dict]) -> None:
     """Insert plain rows through the driver's executemany, skipping SQLAlchemy's per-row
     processing."""
     names = [column.name for column in table.columns]
+    quoted = [connection.dialect.identifier_preparer.quote(name) for name in names]
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
+    statement = f"INSERT INTO {table.name} ({', '.join(quoted)}) VALUES ({', '.join([marker] * len(names))})"
     values = [tuple(map(row.get, names)) for row in rows]
     if connection.dialect.name == "sqlite":
         values = _dates_as_text(table, values)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy.orm import Session
 
@@ -15,9 +16,12 @@ from ..rows import bundle_rows, require_notes_readable
 from .export import EXPORT_WHY, cell
 
 
-def export_workbook(session: Session, path: str | Path, *, actor: str) -> dict[str, int]:
+def export_workbook(
+    session: Session, path: str | Path, *, actor: str, progress: Callable[[str], None] | None = None
+) -> dict[str, int]:
     """Write every record type as a sheet of `path` (created owner-only); returns rows per
-    sheet. Audited: the workbook holds confidential notes."""
+    sheet; `progress` is told each sheet as it is written. Audited: the workbook holds
+    confidential notes."""
     from openpyxl import Workbook
 
     require_notes_readable(session, "xlsx", EXPORT_WHY)
@@ -31,6 +35,8 @@ def export_workbook(session: Session, path: str | Path, *, actor: str) -> dict[s
             sheet.append([_value(row[name]) for name in record_type.columns])
             count += 1
         written[sheet.title] = count
+        if progress:
+            progress(record_type.file)
     # Saved whole before the file is opened, so that a file that cannot be written
     # leaves no half-written workbook behind.
     content = io.BytesIO()

@@ -9,10 +9,11 @@ names people: write it with registry/files.py, owner-only.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from ..errors import Invalid
-from .annual_layout import chart_texts, layout, period_text, table, title
-from .charts import compliance_chart, inline_svg, pipeline_chart, supervision_chart
+from .annual_charts import chart_names, chart_texts, charts
+from .annual_layout import layout, period_text, table, title
 from .words import cell, long_date
 
 FORMATS = ("html", "markdown")
@@ -21,34 +22,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 NUMERIC = ("num", "change", "percent")
 
 
-def _draw(name: str, data: dict, chart_title: str) -> str:
-    if name == "pipeline":
-        return pipeline_chart(data["workforce"], chart_title)
-    if name == "supervision":
-        return supervision_chart(data["supervision"]["by_month"], chart_title)
-    if name == "compliance":
-        return compliance_chart(data["compliance"]["by_quarter"], chart_title)
-    from .lineage import svg_text
-
-    return svg_text(data["lineage"]["graph"])
-
-
-def charts(data: dict, sections: list[dict]) -> dict[str, dict]:
-    """The charts the sections show, drawn: {"id", "title", "caption", "svg"} by name."""
-    texts = chart_texts(data)
-    drawn = {}
-    for section in sections:
-        for block in section["blocks"]:
-            if block["type"] == "chart":
-                name = block["chart"]
-                chart_title, caption = texts[name]
-                chart_id = f"chart-{name}"
-                svg = inline_svg(_draw(name, data, chart_title), chart_id, chart_title, caption)
-                drawn[name] = {"id": chart_id, "title": chart_title, "caption": caption, "svg": svg}
-    return drawn
-
-
-def render_html(data: dict) -> str:
+def render_html(data: dict, progress: Callable[[str], None] | None = None) -> str:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
     from markupsafe import Markup
 
@@ -61,7 +35,7 @@ def render_html(data: dict) -> str:
     )
     environment.filters["cell"] = cell
     sections = layout(data)
-    drawn = {name: {**chart, "svg": Markup(chart["svg"])} for name, chart in charts(data, sections).items()}
+    drawn = {name: {**chart, "svg": Markup(chart["svg"])} for name, chart in charts(data, sections, progress).items()}
     return environment.get_template("annual.html.j2").render(
         title=title(data),
         period=period_text(data),
@@ -70,6 +44,7 @@ def render_html(data: dict) -> str:
         sections=sections,
         charts=drawn,
         numeric=NUMERIC,
+        published=bool(data.get("publication")),
     )
 
 
@@ -139,6 +114,7 @@ def report_format(out: str | None, fmt: str | None) -> str:
     return by_suffix[suffix]
 
 
-def render(data: dict, fmt: str) -> str:
-    return render_html(data) if fmt == "html" else render_markdown(data)
+def render(data: dict, fmt: str, progress: Callable[[str], None] | None = None) -> str:
+    """The report in `fmt`; `progress` is told each chart (of chart_names) as it is drawn."""
+    return render_html(data, progress) if fmt == "html" else render_markdown(data)
 

@@ -6,7 +6,18 @@ the same numbers in words.
 
 from __future__ import annotations
 
-from .words import MEASURE_LABELS, RISK_LABELS, in_words, long_date, month_label, number, percent, risk_text, signed, who
+from .words import (
+    MEASURE_LABELS,
+    RISK_LABELS,
+    day_month,
+    long_date,
+    month_label,
+    number,
+    percent,
+    risk_text,
+    signed,
+    who,
+)
 
 SECTIONS = (
     ("summary", "Summary"),
@@ -23,11 +34,13 @@ SECTIONS = (
 NOTES = (
     (
         "The year's start is read as at 31 December of the year before, so that the workforce at the end is "
-        "the workforce at the start, plus joiners, less leavers."
+        "the workforce at the start, plus joiners, less leavers, less those who went on leave (plus those back)."
     ),
     (
-        "Active people: the registry keeps each person's current status only; on a past date, a person counts "
-        "when they had joined by then and are active now or left after that date. People on leave are not counted."
+        "Active people: each person's status and organisation on a date are those of their status history "
+        "on that date (a person whose joining date is not recorded counts from the start of the records). "
+        "People on leave are not counted. Joiners are people whose history starts in the year; leavers, people "
+        "whose status became left, retired or erased in it."
     ),
     "Highest stage: the highest stage attained by the date in any programme.",
     (
@@ -43,7 +56,18 @@ NOTES = (
 
 
 def title(data: dict) -> str:
-    return f"Annual governance report {data['period']['year']}"
+    for_publication = " for publication" if data.get("publication") else ""
+    return f"Annual governance report {data['period']['year']}{for_publication}"
+
+
+def at_end(when: dict) -> str:
+    """The report's last day as its sentences say it: "at the year end", or "on 3 December"
+    in a year to date."""
+    return "at the year end" if when["complete"] else f"on {day_month(when['end'])}"
+
+
+def in_year(when: dict) -> str:
+    return "in the year" if when["complete"] else "in the year to date"
 
 
 def period_text(data: dict) -> str:
@@ -75,25 +99,40 @@ def _num(key: str, header: str) -> tuple[str, str, str]:
 
 def layout(data: dict) -> list[dict]:
     """The sections in order, each {"id", "heading", "blocks"}."""
+    when, published = data["period"], bool(data.get("publication"))
     blocks = {
         "summary": [{"type": "figures", "items": key_figures(data)}],
-        "workforce": _workforce(data["workforce"]),
-        "movement": _movement(data["movement"]),
-        "courses": _courses(data["courses"]),
-        "supervision": _supervision(data["supervision"]),
-        "development": _development(data["development"]),
-        "compliance": _compliance(data["compliance"]),
-        "succession": _succession(data["succession"], data["names"]),
-        "lineage": _lineage(data["lineage"]),
-        "notes": [{"type": "bullets", "items": list(NOTES)}],
+        "workforce": _workforce(data["workforce"], when),
+        "movement": (_movement_counts if published else _movement)(data["movement"], when),
+        "courses": _courses(data["courses"], when),
+        "supervision": _supervision(data["supervision"], when),
+        "development": _development(data["development"], when),
+        "compliance": _compliance(data["compliance"], when),
+        "succession": _succession(data["succession"], data["names"], when, published),
+        "lineage": _lineage(data["lineage"], published),
+        "notes": [{"type": "bullets", "items": [*NOTES, *_publication_notes(data)]}],
     }
     return [{"id": id, "heading": heading, "blocks": blocks[id]} for id, heading in SECTIONS]
+
+
+def _publication_notes(data: dict) -> list[str]:
+    if not data.get("publication"):
+        return []
+    below = data["publication"]["suppress_below"]
+    return [
+        (
+            "For publication: nobody is named. A count of fewer than "
+            f"{below} people by region or organisation is shown as \u201cfewer than {below}\u201d, and a change or "
+            "rate that would give it away is not shown."
+        )
+    ]
 
 
 def key_figures(data: dict) -> list[dict]:
     w, movement, courses = data["workforce"], data["movement"], data["courses"]
     s, d, year_end = data["supervision"], data["development"], data["compliance"]["year_end"]
     risks = {row["kind"]: row for row in data["succession"]["counts"]}
+    end = at_end(data["period"])
 
     def with_change(count: int, change: int) -> str:
         return f"{count} ({signed(change) if change else 'no change'})"
@@ -102,8 +141,8 @@ def key_figures(data: dict) -> list[dict]:
         return with_change(risks[kind]["current"], risks[kind]["change"])
 
     return [
-        {"measure": "Active people at the year end", "value": with_change(w["total"]["end"], w["total"]["change"])},
-        {"measure": "Joiners / leavers", "value": f"{len(movement['joiners'])} / {len(movement['leavers'])}"},
+        {"measure": f"Active people {end}", "value": with_change(w["total"]["end"], w["total"]["change"])},
+        {"measure": "Joiners / leavers", "value": f"{_count(movement['joiners'])} / {_count(movement['leavers'])}"},
         {"measure": "Stage progressions", "value": number(movement["progressions_total"])},
         {
             "measure": "Courses started / participants",
@@ -112,7 +151,7 @@ def key_figures(data: dict) -> list[dict]:
         {"measure": "Supervision sessions / hours", "value": f"{number(s['sessions'])} / {number(s['hours'])}"},
         {"measure": "CPD hours / retreat days", "value": f"{number(d['cpd_hours'])} / {number(d['retreat_days'])}"},
         {
-            "measure": "Compliant at the year end",
+            "measure": f"Compliant {end}",
             "value": f"{percent(year_end['rate'])} ({year_end['compliant']} of {year_end['assessed']})",
         },
         {"measure": "Single points of failure", "value": risk("single_points_of_failure")},
@@ -120,17 +159,26 @@ def key_figures(data: dict) -> list[dict]:
     ]
 
 
-def _workforce(w: dict) -> list[dict]:
-    changes = [
+def _count(people) -> int:
+    """How many people: a list of them, or (for publication) their number."""
+    return people if isinstance(people, int) else len(people)
+
+
+def _changes(w: dict, when: dict) -> list[tuple[str, str, str]]:
+    end = "End" if when["complete"] else "Year to date"
+    return [
         _num("start", f"Start ({long_date(w['start'])})"),
-        _num("end", f"End ({long_date(w['end'])})"),
+        _num("end", f"{end} ({long_date(w['end'])})"),
         ("change", "Change", "change"),
     ]
-    total = w["total"]
+
+
+def _workforce(w: dict, when: dict) -> list[dict]:
+    changes, total = _changes(w, when), w["total"]
     return [
         _text(
-            f"Active people: {total['start']} at the start of the year, {total['end']} at its end "
-            f"({signed(total['change'])})."
+            f"Active people: {total['start']} at the start of the year, {total['end']} "
+            f"{'at its end' if when['complete'] else at_end(when)} ({signed(total['change'])})."
         ),
         _chart("pipeline"),
         table("Active people by highest stage in any programme", w["by_stage"], [("stage", "Stage", "words"), *changes]),
@@ -143,42 +191,71 @@ def _workforce(w: dict) -> list[dict]:
     ]
 
 
-def _movement(m: dict) -> list[dict]:
+def _movement_text(m: dict, when: dict) -> dict:
+    return _text(
+        f"{_count(m['joiners'])} joined, {_count(m['leavers'])} left, and {m['progressions_total']} stages "
+        f"were attained {in_year(when)}."
+    )
+
+
+def _progressions(m: dict, when: dict) -> dict:
+    return table(
+        f"Stage progressions: stages attained {in_year(when)}",
+        m["progressions"],
+        [("programme", "Programme", ""), ("stage", "Stage attained", "words"), _num("count", "People")],
+    )
+
+
+def _movement(m: dict, when: dict) -> list[dict]:
     person = [("person", "Person", ""), ("name", "Name", ""), ("region", "Region", "")]
     return [
-        _text(
-            f"{len(m['joiners'])} joined, {len(m['leavers'])} left, and {m['progressions_total']} stages "
-            "were attained in the year."
-        ),
+        _movement_text(m, when),
         table(f"Joiners ({len(m['joiners'])})", m["joiners"], [*person, ("on", "Joined on", "")]),
         table(
             f"Leavers ({len(m['leavers'])})",
             m["leavers"],
             [*person, ("status", "Status", "words"), ("on", "Left on", "")],
         ),
-        table(
-            "Stage progressions: stages attained in the year",
-            m["progressions"],
-            [("programme", "Programme", ""), ("stage", "Stage attained", "words"), _num("count", "People")],
-        ),
+        _progressions(m, when),
     ]
 
 
-def _courses(c: dict) -> list[dict]:
+def _movement_counts(m: dict, when: dict) -> list[dict]:
+    """Joiners and leavers counted by region, for publication."""
+    by_region = [("region", "Region", ""), _num("count", "People")]
+    return [
+        _movement_text(m, when),
+        table(f"Joiners by region ({m['joiners']})", m["joiners_by_region"], by_region),
+        table(f"Leavers by region ({m['leavers']})", m["leavers_by_region"], by_region),
+        _progressions(m, when),
+    ]
+
+
+def _courses(c: dict, when: dict) -> list[dict]:
     counts = [_num("courses", "Courses"), _num("participants", "Participants")]
     return [
-        _text(f"{number(c['courses'])} courses started in the year, with {number(c['participants'])} participants."),
+        _text(
+            f"{number(c['courses'])} courses started {in_year(when)}, with {number(c['participants'])} participants."
+        ),
         table("Courses and participants by setting", c["by_setting"], [("setting", "Setting", ""), *counts]),
         table("Courses and participants by programme", c["by_programme"], [("programme", "Programme", ""), *counts]),
     ]
 
 
-def _supervision(s: dict) -> list[dict]:
-    months = [{**month, "label": month_label(month["month"])} for month in s["by_month"]]
+def month_text(month: dict, when: dict) -> str:
+    """A month of the year as its tables and charts name it; a month in progress says so ("Dec 1-3")."""
+    label = month_label(month["month"])
+    return f"{label} 1\u2013{when['end'].day}" if month.get("partial") else label
+
+
+def _supervision(s: dict, when: dict) -> list[dict]:
+    months = [{**month, "label": month_text(month, when)} for month in s["by_month"]]
+    partial = [m for m in months if m["partial"]]
+    so_far = f" {partial[0]['label']} is the month in progress, to {long_date(when['end'])}." if partial else ""
     return [
         _text(
             f"{number(s['sessions'])} sessions held by {s['supervisors']} supervisors, with {number(s['rows'])} "
-            f"attendances by {s['supervisees']} supervisees: {number(s['hours'])} hours attended."
+            f"attendances by {s['supervisees']} supervisees: {number(s['hours'])} hours attended.{so_far}"
         ),
         _chart("supervision"),
         table(
@@ -194,12 +271,12 @@ def _supervision(s: dict) -> list[dict]:
     ]
 
 
-def _development(d: dict) -> list[dict]:
+def _development(d: dict, when: dict) -> list[dict]:
     return [
         _text(
-            f"{number(d['cpd_hours'])} CPD hours logged by {d['cpd_people']} people in {d['cpd_activities']} "
-            f"activities; {number(d['retreat_days'])} retreat days by {d['retreat_people']} people on "
-            f"{d['retreats']} retreats."
+            f"{number(d['cpd_hours'])} CPD hours logged {in_year(when)} by {d['cpd_people']} people in "
+            f"{d['cpd_activities']} activities; {number(d['retreat_days'])} retreat days by {d['retreat_people']} "
+            f"people on {d['retreats']} retreats."
         ),
         table(
             "CPD hours by category",
@@ -209,14 +286,16 @@ def _development(d: dict) -> list[dict]:
     ]
 
 
-def _compliance(c: dict) -> list[dict]:
-    year_end = c["year_end"]
+SHORTFALL_COLUMNS = [
+    _num("short_of_cpd", "Short of CPD hours"),
+    _num("short_of_retreat", "Short of retreat days"),
+    _num("short_of_supervision", "Short of supervision"),
+]
+
+
+def _compliance(c: dict, when: dict) -> list[dict]:
+    year_end, end = c["year_end"], at_end(when)
     rates = [_num("assessed", "Assessed"), _num("compliant", "Compliant"), ("rate", "Rate", "percent")]
-    shortfalls = [
-        _num("short_of_cpd", "Short of CPD"),
-        _num("short_of_retreat", "Short of retreat"),
-        _num("short_of_supervision", "Short of supervision"),
-    ]
     return [
         _text(
             f"On {long_date(year_end['as_of'])}, {year_end['compliant']} of {year_end['assessed']} assessed "
@@ -224,30 +303,44 @@ def _compliance(c: dict) -> list[dict]:
         ),
         _chart("compliance"),
         table(
-            "Compliance at each quarter end",
+            "Compliance at each quarter end" + ("" if when["complete"] else " (the quarter in progress to date)"),
             c["by_quarter"],
             [("quarter", "Quarter", ""), ("as_of", "As of", ""), *rates],
         ),
         table(
-            "People short of each requirement at the year end",
+            f"People short of each requirement {end}",
             year_end["by_requirement"],
-            [("requirement", "Requirement", "words"), _num("short", "People short")],
+            [("requirement", "Requirement", "requirement"), _num("short", "People short")],
         ),
+        table(f"Compliance by region {end}", year_end["by_region"], [("region", "Region", ""), *rates, *SHORTFALL_COLUMNS]),
         table(
-            "Compliance by region at the year end",
-            year_end["by_region"],
-            [("region", "Region", ""), *rates, *shortfalls],
-        ),
-        table(
-            "Compliance by organisation at the year end",
+            f"Compliance by organisation {end}",
             year_end["by_organisation"],
-            [("organisation", "Organisation", ""), *rates],
+            [("organisation", "Organisation", ""), *rates, *SHORTFALL_COLUMNS],
         ),
     ]
 
 
-def _succession(succ: dict, names: dict[str, str]) -> list[dict]:
+def _succession(succ: dict, names: dict[str, str], when: dict, published: bool) -> list[dict]:
     before, after = long_date(succ["previous_as_of"]), long_date(succ["as_of"])
+    end = "the year end" if when["complete"] else after
+    generation_columns = [("programme", "Programme", ""), _num("generation", "Generation"), _num("count", "Active trainers")]
+    blocks = [
+        _text(f"Risks on {after}, against {before}."),
+        table(
+            f"Succession risks {at_end(when)} and at the previous year end",
+            [{**row, "measure": MEASURE_LABELS[row["kind"]]} for row in succ["counts"]],
+            [("measure", "Measure", ""), _num("previous", before), _num("current", after), ("change", "Change", "change")],
+        ),
+    ]
+    if published:
+        by_kind = [("risk", "Risk", ""), _num("count", "Risks")]
+        return [
+            *blocks,
+            table("Active trainers by generation", succ["generations"], generation_columns, "No active trainer."),
+            table("New since the previous year end", _risk_kinds(succ["new"]), by_kind),
+            table("Resolved since the previous year end", _risk_kinds(succ["resolved"]), by_kind),
+        ]
 
     def changed(rows: list[dict]) -> list[dict]:
         return [{"risk": RISK_LABELS[r["kind"]], "text": risk_text(r["kind"], r["risk"], names)} for r in rows]
@@ -258,81 +351,48 @@ def _succession(succ: dict, names: dict[str, str]) -> list[dict]:
     ]
     risk = [("risk", "Risk", ""), ("text", "Detail", "")]
     return [
-        _text(f"Risks on {after}, against {before}."),
-        table(
-            "Succession risks at the year end and the previous year end",
-            [{**row, "measure": MEASURE_LABELS[row["kind"]]} for row in succ["counts"]],
-            [("measure", "Measure", ""), _num("previous", before), _num("current", after), ("change", "Change", "change")],
-        ),
+        *blocks,
         *[
-            _list(label, [risk_text(kind, r, names) for r in succ["current"][kind]])
+            _list(f"{label} on {end}" if not when["complete"] else label,
+                  [risk_text(kind, r, names) for r in succ["current"][kind]])
             for kind, label in RISK_LABELS.items()
         ],
-        table(
-            "Active trainers by generation",
-            generations,
-            [
-                ("programme", "Programme", ""),
-                _num("generation", "Generation"),
-                _num("count", "Active trainers"),
-                ("trainers", "Who", ""),
-            ],
-            "No active trainer.",
-        ),
+        table("Active trainers by generation", generations, [*generation_columns, ("trainers", "Who", "")],
+              "No active trainer."),
         table("New since the previous year end", changed(succ["new"]), risk),
         table("Resolved since the previous year end", changed(succ["resolved"]), risk),
     ]
 
 
-def _lineage(lineage: dict) -> list[dict]:
-    if lineage["graph"].number_of_nodes() == 0:
+def _risk_kinds(rows: list[dict]) -> list[dict]:
+    return [{"risk": RISK_LABELS[row["kind"]], "count": row["count"]} for row in rows]
+
+
+def _lineage(lineage: dict, published: bool) -> list[dict]:
+    if not lineage["generations"] and not lineage["programmes"]:
         return [_text(f"No training records by {long_date(lineage['as_of'])}.")]
+    counts = table(
+        "Trainers in the lineage by programme and generation",
+        lineage["generations"],
+        [
+            ("programme", "Programme", ""),
+            _num("generation", "Generation"),
+            _num("active", "Active"),
+            _num("not_active", "Not active"),
+        ],
+        "No trainer yet.",
+    )
+    if published:
+        return [
+            _text(f"Trainers counted by programme and generation (generation 1 trained by nobody in the registry), "
+                  f"as of {long_date(lineage['as_of'])}."),
+            counts,
+        ]
     return [
         _text(
-            f"Who trained whom, as of {long_date(lineage['as_of'])}; single points of failure and "
-            "people leaving within 18 months are highlighted."
+            f"Who trained whom in each programme, as of {long_date(lineage['as_of'])}; single points of failure "
+            "and people leaving within 18 months are highlighted."
         ),
-        _chart("lineage"),
+        *[_chart(f"lineage:{code}") for code in lineage["programmes"]],
+        counts,
     ]
-
-
-def chart_texts(data: dict) -> dict[str, tuple[str, str]]:
-    """Each chart's title and its text alternative, which gives the numbers it shows."""
-    year = data["period"]["year"]
-    w, s, c, lineage = data["workforce"], data["supervision"], data["compliance"], data["lineage"]
-    nodes = sorted(lineage["graph"].nodes(data=True))
-
-    def refs(flag: str) -> str:
-        return ", ".join(ref for ref, node in nodes if node[flag]) or "none"
-
-    firsts = ", ".join(sorted({ref for ref, node in nodes if 1 in node["generation"].values()})) or "none"
-    by_stage = "; ".join(f"{in_words(r['stage'])} {r['start']} to {r['end']}" for r in w["by_stage"])
-    by_month = "; ".join(f"{month_label(m['month'])} {number(m['hours'])}" for m in s["by_month"])
-    by_quarter = "; ".join(
-        f"{q['quarter']} ({long_date(q['as_of'])}) {percent(q['rate'])}, {q['compliant']} of {q['assessed']}"
-        for q in c["by_quarter"]
-    )
-    return {
-        "pipeline": (
-            f"Workforce pipeline by highest stage, start and end of {year}",
-            "Active people by highest stage at the start and end of the year: "
-            + (by_stage or "nobody in post")
-            + f". Total {w['total']['start']} to {w['total']['end']}.",
-        ),
-        "supervision": (
-            f"Supervision hours by month, {year}",
-            f"Hours of supervision attended each month ({number(s['hours'])} in all): {by_month}.",
-        ),
-        "compliance": (
-            f"Compliance at each quarter end, {year}",
-            f"People compliant with the policy at each quarter end: {by_quarter}.",
-        ),
-        "lineage": (
-            f"Training lineage on {long_date(lineage['as_of'])}: who trained whom",
-            (
-                f"{len(nodes)} people linked by {lineage['graph'].number_of_edges()} training records. "
-                f"First-generation trainers: {firsts}. Single points of failure: {refs('single_point_of_failure')}. "
-                f"Leaving within 18 months: {refs('leaving_soon')}."
-            ),
-        ),
-    }

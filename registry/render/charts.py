@@ -1,5 +1,5 @@
-"""Charts drawn with matplotlib (Agg): the one colour palette, saving a figure, inlining
-its SVG into a page, and the annual report's bar charts.
+"""Charts: the one colour palette, saving a matplotlib figure (drawings), inlining SVG
+into a page, and the annual report's bar charts (written as SVG by svg_bars.py).
 
 Colours are Okabe-Ito's, distinguishable with the common forms of colour blindness; the
 two series of the pipeline chart differ in hatching as well as colour.
@@ -11,7 +11,8 @@ import html
 import io
 import re
 
-from .words import in_words, long_date, month_label, number, percent
+from .svg_bars import Series, horizontal_bars, vertical_bars
+from .words import in_words, long_date, number, percent
 
 PALETTE = {
     "blue": "#0072B2",
@@ -64,78 +65,55 @@ def inline_svg(svg: str, chart_id: str, chart_title: str, description: str) -> s
     return opening + labels + svg[opening_end:].strip()
 
 
-def _axes(width: float, height: float, chart_title: str, xlabel: str, ylabel: str):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(width, height))
-    axes.set_title(chart_title)
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel(ylabel)
-    return figure, axes
-
-
-def _page_svg(figure) -> str:
-    figure.tight_layout()
-    return figure_bytes(figure, inline=True).decode("utf-8")
-
-
-def _bar_style(colour: str) -> dict:
-    return {"color": PALETTE[colour], "edgecolor": "#333333", "linewidth": 0.5}
+def _colours(*names: str) -> list[str]:
+    return [PALETTE[name] for name in names]
 
 
 def pipeline_chart(workforce: dict, chart_title: str) -> str:
-    """Active people by highest stage at the start and end of the year, as SVG."""
+    """Active people by highest stage at the start and end of the year, as SVG; the start
+    is hatched as well as lighter."""
     rows = workforce["by_stage"] or [{"stage": "nobody in post", "start": 0, "end": 0}]
-    figure, axes = _axes(
-        8, 0.6 * max(len(rows), 2) + 1.6, chart_title, "Active people", "Highest stage in any programme"
+    sky, blue = _colours("sky", "blue")
+    series = [
+        Series(f"Start ({long_date(workforce['start'])})", [r["start"] for r in rows], sky,
+               [number(r["start"]) for r in rows], hatched=True),
+        Series(f"End ({long_date(workforce['end'])})", [r["end"] for r in rows], blue, [number(r["end"]) for r in rows]),
+    ]
+    return horizontal_bars(
+        chart_title, [in_words(r["stage"]) for r in rows], series, "Active people", "Highest stage"
     )
-    places = range(len(rows))
-    starts, ends = [r["start"] for r in rows], [r["end"] for r in rows]
-    half = 0.38
-    start_bars = axes.barh(
-        [p - half / 2 for p in places],
-        starts,
-        half,
-        label=f"Start ({long_date(workforce['start'])})",
-        hatch="//",
-        **_bar_style("sky"),
-    )
-    end_bars = axes.barh(
-        [p + half / 2 for p in places], ends, half, label=f"End ({long_date(workforce['end'])})", **_bar_style("blue")
-    )
-    axes.bar_label(start_bars, padding=2, fontsize=8)
-    axes.bar_label(end_bars, padding=2, fontsize=8)
-    axes.set_yticks(list(places), [in_words(r["stage"]) for r in rows])
-    axes.invert_yaxis()
-    axes.set_xlim(0, max(starts + ends + [1]) * 1.15)
-    axes.legend(loc="lower right", fontsize=8)
-    return _page_svg(figure)
 
 
-def supervision_chart(by_month: list[dict], chart_title: str) -> str:
-    """Hours of supervision attended each month, as SVG."""
-    figure, axes = _axes(8, 3.6, chart_title, "Month", "Hours (all attendances)")
+def supervision_chart(by_month: list[dict], labels: list[str], chart_title: str) -> str:
+    """Hours of supervision attended each month, as SVG; a month in progress is hatched and
+    lighter, and named in the legend."""
     hours = [m["hours"] for m in by_month]
-    bars = axes.bar([month_label(m["month"]) for m in by_month], hours, **_bar_style("blue"))
-    axes.bar_label(bars, labels=[number(h) for h in hours], padding=2, fontsize=8)
-    axes.set_ylim(0, max(hours + [1]) * 1.15)
-    return _page_svg(figure)
+    blue, sky = _colours("blue", "sky")
+    texts = [number(h) for h in hours]
+    in_progress = Series("month in progress (to date)", [bool(m.get("partial")) for m in by_month], sky, texts, True)
+    return vertical_bars(
+        chart_title, labels, Series("hours", hours, blue, texts), "Month", "Hours (all attendances)",
+        notes=[in_progress],
+    )
 
 
 def compliance_chart(by_quarter: list[dict], chart_title: str) -> str:
     """The share of people compliant at each quarter end, as SVG."""
-    figure, axes = _axes(8, 3.6, chart_title, "Quarter end", "People compliant")
+    (green,) = _colours("green")
     labels = [f"{q['quarter']}\n{q['as_of'].strftime('%d %b')}" for q in by_quarter]
-    bars = axes.bar(labels, [100 * (q["rate"] or 0) for q in by_quarter], **_bar_style("green"))
-    axes.bar_label(
-        bars,
-        labels=[f"{percent(q['rate'])} ({q['compliant']}/{q['assessed']})" for q in by_quarter],
-        padding=2,
-        fontsize=8,
-    )
-    axes.set_ylim(0, 110)
-    axes.set_yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
-    return _page_svg(figure)
+    texts = [f"{percent(q['rate'])} ({q['compliant']}/{q['assessed']})" for q in by_quarter]
+    series = Series("compliant", [100 * (q["rate"] or 0) for q in by_quarter], green, texts)
+    ticks = [(value, f"{value}%") for value in (0, 25, 50, 75, 100)]
+    return vertical_bars(chart_title, labels, series, "Quarter end", "People compliant", top=110, ticks=ticks)
+
+
+def summary_chart(counts: dict[str, dict[str, int]], chart_title: str) -> str:
+    """People counted by a group (bands) and region (a bar each), as SVG."""
+    groups = list(counts)
+    regions = sorted({region for by_region in counts.values() for region in by_region})
+    colours = _colours("blue", "orange", "green", "vermillion", "sky", "dark_grey")
+    series = []
+    for index, region in enumerate(regions):
+        values = [counts[group].get(region, 0) for group in groups]
+        series.append(Series(region, values, colours[index % len(colours)], [number(v) for v in values], index >= len(colours)))
+    return horizontal_bars(chart_title, groups, series, "People", "Generation")

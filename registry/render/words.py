@@ -20,6 +20,9 @@ RISK_LABELS = {
     "unsupervised": "No active supervisor",
 }
 MEASURE_LABELS = {**RISK_LABELS, "active_trainers": "Active trainers"}
+# The compliance requirements (compliance/standing.py) and the kinds of single point of failure, in words.
+REQUIREMENT_WORDS = {"cpd": "CPD hours", "retreat": "retreat days", "supervision": "supervision sessions"}
+SINGLE_POINT_WORDS = {"supervision": "sole supervisor", "training": "sole trainer"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -39,7 +42,10 @@ def in_words(value) -> str:
 
 
 def percent(rate) -> str:
-    return "n/a" if rate is None else f"{rate:.0%}"
+    """A rate as a percentage; a rate withheld (a text) as it is."""
+    if rate is None:
+        return "n/a"
+    return f"{rate:.0%}" if isinstance(rate, (int, float)) else str(rate)
 
 
 def number(value) -> str:
@@ -49,6 +55,8 @@ def number(value) -> str:
 
 
 def signed(change) -> str:
+    if not isinstance(change, (int, float)):
+        return str(change)
     if not change:
         return "0"
     return f"+{number(change)}" if change > 0 else f"\u2212{number(-change)}"
@@ -58,13 +66,20 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day.strftime('%B %Y')}"
 
 
+def day_month(day: dt.date) -> str:
+    """3 December."""
+    return f"{day.day} {day.strftime('%B')}"
+
+
 def month_label(month: str) -> str:
     """"2025-03" as "Mar"."""
     return MONTHS[int(month[5:7]) - 1]
 
 
 def cell(value, kind: str = "") -> str:
-    """One table cell; `kind` is change, percent, words, num or empty."""
+    """One table cell; `kind` is change, percent, words, requirement, num or empty."""
+    if kind == "requirement":
+        return REQUIREMENT_WORDS.get(value, in_words(value))
     if kind == "change":
         return signed(value)
     if kind == "percent":
@@ -91,7 +106,8 @@ def risk_text(kind: str, risk: dict, names: dict[str, str]) -> str:
 
     if kind == "single_points_of_failure":
         where = f"{risk['programme']}, {risk['region']}"
-        return f"{risk['kind']}: {name(risk['person'])} ({where}; {len(risk['affected'])} depend on them)"
+        kind_words = SINGLE_POINT_WORDS.get(risk["kind"], in_words(risk["kind"]))
+        return f"{name(risk['person'])}, {kind_words} ({where}; {len(risk['affected'])} depend on them)"
     if kind == "missing_generations":
         return f"{risk['programme']}: no active generation {risk['generation']} trainer"
     if kind == "posts_at_risk":

@@ -1,0 +1,133 @@
+"""The annual report's charts: each chart's title and text alternative (which says the
+numbers it shows), and the chart drawn as SVG.
+
+A chart is named as the layout (annual_layout.py) places it: `pipeline`, `supervision`,
+`compliance`, or `lineage:CODE` for the lineage of one programme. The lineage of a
+programme is drawn by `lineage_picture`, the one place to change how.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Callable
+
+from .annual_layout import month_text
+from .charts import compliance_chart, inline_svg, pipeline_chart, summary_chart, supervision_chart
+from .words import in_words, long_date, number, percent
+
+# A programme's lineage with more people than this is summarised (people per generation
+# and region) rather than drawn person by person: beyond it, names cannot be read.
+MOST_DRAWN = 60
+LINEAGE = "lineage:"
+
+
+def chart_id(name: str) -> str:
+    return "chart-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def programme_lineage(graph, code: str):
+    """The lineage of one programme: its training records and the people they link."""
+    return graph.edge_subgraph([(a, b, k) for a, b, k, edge in graph.edges(keys=True, data=True) if edge["programme"] == code])
+
+
+def lineage_picture(graph, code: str, chart_title: str) -> str:
+    """One programme's lineage as SVG: who trained whom, or its summary when it is too big to read."""
+    part = programme_lineage(graph, code)
+    if part.number_of_nodes() > MOST_DRAWN:
+        return summary_chart(_generation_regions(part, code), chart_title)
+    from .lineage import svg_text
+
+    return svg_text(part)
+
+
+def _generation_regions(part, code: str) -> dict[str, Counter]:
+    """People of a programme's lineage by generation (trainees without one as "trained") and region."""
+    counts: dict[str, Counter] = {}
+    for _, node in part.nodes(data=True):
+        generation = node["generation"].get(code)
+        label = f"generation {generation}" if generation else "trained, not trainers"
+        counts.setdefault(label, Counter())[node["region"]] += 1
+    return dict(sorted(counts.items()))
+
+
+def draw(name: str, data: dict, chart_title: str) -> str:
+    if name == "pipeline":
+        return pipeline_chart(data["workforce"], chart_title)
+    if name == "supervision":
+        months = data["supervision"]["by_month"]
+        labels = [month_text(month, data["period"]) for month in months]
+        return supervision_chart(months, labels, chart_title)
+    if name == "compliance":
+        return compliance_chart(data["compliance"]["by_quarter"], chart_title)
+    return lineage_picture(data["lineage"]["graph"], name.removeprefix(LINEAGE), chart_title)
+
+
+def chart_names(sections: list[dict]) -> list[str]:
+    """The charts the sections show, in order."""
+    return [block["chart"] for section in sections for block in section["blocks"] if block["type"] == "chart"]
+
+
+def charts(data: dict, sections: list[dict], progress: Callable[[str], None] | None = None) -> dict[str, dict]:
+    """The charts the sections show, drawn: {"id", "title", "caption", "svg"} by name;
+    `progress` is told each one as it is drawn."""
+    texts = chart_texts(data)
+    drawn = {}
+    for name in chart_names(sections):
+        chart_title, caption = texts[name]
+        svg = inline_svg(draw(name, data, chart_title), chart_id(name), chart_title, caption)
+        drawn[name] = {"id": chart_id(name), "title": chart_title, "caption": caption, "svg": svg}
+        if progress:
+            progress(name)
+    return drawn
+
+
+def chart_texts(data: dict) -> dict[str, tuple[str, str]]:
+    """Each chart's title and its text alternative, which gives the numbers it shows."""
+    year = data["period"]["year"]
+    w, s, c = data["workforce"], data["supervision"], data["compliance"]
+    by_stage = "; ".join(f"{in_words(r['stage'])} {r['start']} to {r['end']}" for r in w["by_stage"])
+    by_month = "; ".join(f"{month_text(m, data['period'])} {number(m['hours'])}" for m in s["by_month"])
+    by_quarter = "; ".join(
+        f"{q['quarter']} ({long_date(q['as_of'])}) {percent(q['rate'])}, {q['compliant']} of {q['assessed']}"
+        for q in c["by_quarter"]
+    )
+    texts = {
+        "pipeline": (
+            f"Workforce pipeline by highest stage, start and end of {year}",
+            "Active people by highest stage at the start and end of the year: "
+            + (by_stage or "nobody in post")
+            + f". Total {w['total']['start']} to {w['total']['end']}.",
+        ),
+        "supervision": (
+            f"Supervision hours by month, {year}",
+            f"Hours of supervision attended each month ({number(s['hours'])} in all): {by_month}.",
+        ),
+        "compliance": (
+            f"Compliance at each quarter end, {year}",
+            f"People compliant with the policy at each quarter end: {by_quarter}.",
+        ),
+    }
+    lineage = data["lineage"]
+    for code in lineage.get("programmes", []) if "graph" in lineage else []:
+        texts[LINEAGE + code] = _lineage_text(lineage, code)
+    return texts
+
+
+def _lineage_text(lineage: dict, code: str) -> tuple[str, str]:
+    part = programme_lineage(lineage["graph"], code)
+    nodes = sorted(part.nodes(data=True))
+
+    def refs(flag: str) -> str:
+        return ", ".join(ref for ref, node in nodes if node[flag]) or "none"
+
+    firsts = ", ".join(ref for ref, node in nodes if node["generation"].get(code) == 1) or "none"
+    shown = "summarised by generation and region" if len(nodes) > MOST_DRAWN else "drawn person by person"
+    return (
+        f"{code} training lineage on {long_date(lineage['as_of'])}: who trained whom",
+        (
+            f"{len(nodes)} people linked by {part.number_of_edges()} {code} training records ({shown}). "
+            f"First-generation trainers: {firsts}. Single points of failure: {refs('single_point_of_failure')}. "
+            f"Leaving within 18 months: {refs('leaving_soon')}."
+        ),
+    )
