@@ -223,6 +223,11 @@ def cycle_message(programme: str, cycle: list[str]) -> str:
     return f"trainee: the lineage of {programme} would have a cycle: {' -> '.join(cycle)}"
 
 
+def lineage_loop(programme: str, cycle: list[str]) -> str:
+    """A loop stored in a programme's lineage, [A, B, A]: "A trains B trains A"."""
+    return f"the {programme} lineage has a loop: {' trains '.join(cycle)}"
+
+
 
 # --- a person's time in the service ---------------------------------------------------
 
