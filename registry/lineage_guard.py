@@ -68,4 +68,9 @@ def refuse_stored_loop(db: Database, edges: Lineage | None = None) -> None:
     """Damaged, naming the loop, when the lineage (the registry's, or `edges` read from
     it) has one: no lineage, generation or report can be read from it."""
     for code, cycle in stored_loops(registry_lineage(db) if edges is None else edges):
-        raise Damaged(f"{lineage_loop(code, cycle)}; run `db check`")
+        raise Damaged(loop_refused(code, cycle))
+
+
+def loop_refused(programme: str, cycle: list[str]) -> str:
+    """Why a report or a write cannot go on while the lineage has this loop."""
+    return f"{lineage_loop(programme, cycle)}; run `db check`"

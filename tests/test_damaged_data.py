@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from mbp_registry.registry.db import sqlite_path
-from tests.helpers import assert_refused, build_service, ok
+from tests.helpers import assert_refused, build_service, ok, table_counts, write_csv
 
 LOOP = "the MBCT lineage has a loop: R01 trains S01 trains R01"
 REFUSED = f"{LOOP}; run `db check`"
@@ -87,6 +87,16 @@ def test_a_training_record_in_that_lineage_names_the_loop_and_another_programme_
     ok(run, "stage", "add", "--person", "R01", "--programme", "MBSR", "--stage", "trainer", "--on", "2015-01-01")
     ok(run, "training", "add", "--trainer", "R01", "--trainee", "T003", "--programme", "MBSR", "--stage", "teacher",
        "--on", "2016-01-01", output="R01 trained T003 towards teacher in MBSR.")  # fmt: skip
+
+
+def test_an_import_into_that_lineage_names_the_loop_on_its_training_line(run, engine, looped, tmp_path):
+    write_csv(tmp_path / "training.csv", ["trainer", "trainee", "programme", "stage", "trained_on"],
+              [{"trainer": "R01", "trainee": "T001", "programme": "MBCT", "stage": "teacher", "trained_on": "2021-01-01"}])  # fmt: skip
+    before = table_counts(engine)
+    result = run("import", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [f"training.csv:2: {REFUSED}", "Error: the bundle has 1 error(s); nothing was imported"]
+    assert table_counts(engine) == before
 
 
 def test_db_check_names_the_loop_once_and_a_correction_that_breaks_it_is_accepted(run, engine, looped):

@@ -18,14 +18,13 @@ from sqlalchemy.orm import Session
 
 from .. import models
 from .. import recordtypes as rt
-from ..lineage_guard import Lineage, hold_lineages, registry_lineage, stored_loops
+from ..lineage_guard import Lineage, hold_lineages, loop_refused, registry_lineage, stored_loops
 from ..validate import (
     StageBook,
     cycle_message,
     duplicate_row,
     email_repeated,
     email_taken,
-    lineage_loop,
     missing_reference,
     registry_errors,
     unknown_region,
@@ -69,11 +68,15 @@ def stage_book(
 
 def lineage_cycles(edges: Lineage) -> Iterator[tuple[int, str]]:
     """For each programme whose lineage has a cycle: the latest bundle line among the
-    cycle's edges, and the message (when none is from a bundle, the loop is stored
-    already: line 1, and the message says so)."""
+    cycle's edges, and the message; when none is from a bundle the loop is stored
+    already: the latest bundle line of the programme (1 when none), and a message that
+    says so."""
     for code, cycle in stored_loops(edges):
         lines = [edges[code][pair] for pair in zip(cycle, cycle[1:]) if edges[code].get(pair)]
-        yield (max(lines), cycle_message(code, cycle)) if lines else (1, f"{lineage_loop(code, cycle)}; run `db check`")
+        if lines:
+            yield max(lines), cycle_message(code, cycle)
+        else:
+            yield max(edges[code].values(), default=0) or 1, loop_refused(code, cycle)
 
 
 def region_unknown(region, bundle_organisations: Table | None = None):
