@@ -166,9 +166,11 @@ def _cell(value: Any) -> str:
 
 
 def _csv_cell(value: Any) -> str:
+    """A CSV cell: text (a list's cell too, whatever its first item) protected as the bundle
+    export protects it; numbers, dates and flags as they are, so -2.5 stays a number."""
     from mbp_registry.registry.fields import neutralise_formula
 
-    return neutralise_formula(value) if isinstance(value, str) else _cell(value)
+    return neutralise_formula(_cell(value)) if isinstance(value, (str, list, tuple)) else _cell(value)
 
 
 def table_text(rows: Iterable[dict], keys: Sequence[str], headers: Sequence[str] | None = None) -> str:

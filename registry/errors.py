@@ -17,6 +17,10 @@ class Conflict(RegistryError):
     """The record already exists, or would break the identity of another."""
 
 
+class Damaged(RegistryError):
+    """Stored records break a rule the registry keeps (changed around it): `db check` names them."""
+
+
 class SchemaOutOfDate(RegistryError):
     """The database schema is not at the newest migration."""
 

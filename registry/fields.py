@@ -20,6 +20,8 @@ MAX_TEXT = {"name": 200, "description": 500, "notes": 10_000}
 
 
 FORMULA_STARTS = ("=", "+", "-", "@")
+# A spreadsheet also runs a cell that starts with a tab or a carriage return before one.
+CELL_GUARDED_STARTS = (*FORMULA_STARTS, "\t", "\r")
 _WHOLE = re.compile(r"[+-]?[0-9]{1,12}")
 _PLAIN_DECIMAL = re.compile(r"[0-9]{1,6}(\.[0-9]{1,2})?")
 # C0 controls but tab and line breaks, DEL, and the C1 controls (a terminal may act on \x9b).
@@ -40,8 +42,9 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 def neutralise_formula(text: str) -> str:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; reading removes it."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Text a spreadsheet would run as a formula gets a leading apostrophe; reading removes
+    it (from a formula; text the registry keeps never starts with a tab or line break)."""
+    return "'" + text if text.startswith(CELL_GUARDED_STARTS) else text
 
 
 def blank(value) -> bool:

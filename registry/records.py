@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 from . import audit, fields, history, models
 from . import recordtypes as rt
 from .bundle import agreement
-from .bundle.checks import email_held_by_another, lineage_cycles, region_unknown, registry_lineage, stage_book
+from .bundle.checks import email_held_by_another, lineage_cycles, region_unknown, stage_book
 from .bundle.scope import Scope
 from .bundle.tables import REFERENCED, TABLES, column_for, fill_stored_defaults, stored_fields
 from .errors import Conflict, Invalid, NotFound
+from .lineage_guard import hold_lineages, refuse_stored_loop, registry_lineage
 from .rows import find_row, rows_where
 from .validate import (
     IN_SERVICE_STATUSES,
@@ -311,9 +312,11 @@ def _check_registry_rules(
         book = stage_book(session, people=[someone], programme=values["programme"])
         problems = list(registry_errors(record_type, values, book))
         if record_type is rt.TRAINING and not problems:
+            hold_lineages(session, [values["programme"]])  # until the command ends: see lineage_guard
             edges = registry_lineage(session, values["programme"])
             if replacing is not None:
                 _drop_replaced_edge(session, edges, replacing)
+            refuse_stored_loop(session, edges)
             edges[values["programme"]][(values["trainer"], values["trainee"])] = 1
             problems.extend(message for _, message in lineage_cycles(edges))
     scope = Scope.for_record(session, record_type, values, replacing_id=replacing["id"] if replacing else None)

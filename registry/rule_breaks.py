@@ -3,7 +3,9 @@
 Records kept before a rule existed (or written around the registry) may break it. Each
 record is checked as a new one would be, by the one validation layer: its fields and
 record rules (validate.check_record), the stages its trainer or supervisor needs, and
-the rules by which records agree (bundle/agreement.py, over the whole registry). Each
+the rules by which records agree (bundle/agreement.py, over the whole registry); and for
+what only a change around the registry leaves (damage.py): references to records that
+are gone, a loop in a lineage, an email held twice. Each
 record that breaks one is named as `amend` names it: its TYPE and id (the ref or code
 of a person, organisation, programme or course).
 """
@@ -20,18 +22,19 @@ from .bundle import agreement
 from .bundle.checks import stage_book
 from .bundle.scope import Scope
 from .bundle.tables import TABLES
+from .damage import KEYED, lineage_loops, orphans, shared_emails
 from .rows import rows_where
 from .validate import check_record, registry_errors
 
 # Records read at a time, so that a large registry is checked in bounded memory.
 CHUNK = 20_000
-# Record types named by their ref or code rather than their id.
-KEYED = (rt.PERSON, rt.ORGANISATION, rt.PROGRAMME, rt.COURSE)
 
 
 def records_breaking_rules(db: Connection, today: dt.date) -> list[dict]:
     """Each record that breaks a rule, with the rule's message: type, id, problem; by
-    type in bundle order, then id."""
+    type in bundle order, then id. A record with a reference to a record that is gone is
+    named for that alone (its other rules cannot be judged without it)."""
+    gone = list(orphans(db))
     found = list(_own_rules(db, today))
     book = stage_book(db)
     for record_type in (rt.TRAINING, rt.SUPERVISION):
@@ -40,6 +43,9 @@ def records_breaking_rules(db: Connection, today: dt.date) -> list[dict]:
     across = list(agreement.errors(Scope.for_registry(db)))
     keys = _keys_of(db, {(record_type, line) for record_type, line, _ in across if record_type in KEYED})
     found.extend((record_type, {"id": line, **keys.get((record_type, line), {})}, message) for record_type, line, message in across)
+    orphaned = {(record_type, row["id"]) for record_type, row, _ in gone}
+    found = [entry for entry in found if (entry[0], entry[1]["id"]) not in orphaned] + gone
+    found += [*lineage_loops(db), *shared_emails(db)]
     order = {record_type.name: index for index, record_type in enumerate(rt.ALL)}
     entries = [
         {"type": record_type.type_name, "id": _name_of(record_type, row), "problem": message, "_order": (order[record_type.name], row["id"])}

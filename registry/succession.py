@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from . import models
 from .errors import NotFound
+from .lineage_guard import refuse_stored_loop
 from .queries import highest_stages, training_edges
 from .vocab import POST_ROLES, READY_NOW_STAGE, STAGE_RANK
 
@@ -67,15 +68,11 @@ class Snapshot:
 
 
 def load_snapshot(session: Session, as_of: dt.date, *, max_supervisees: int = 0) -> Snapshot:
-    """The service as of one date, read in five queries."""
+    """The service as of one date, read in five queries (Damaged when the lineage has a loop)."""
+    refuse_stored_loop(session)
     return Snapshot(
-        as_of,
-        _people(session),
-        _highest_stages(session, as_of),
-        _current_links(session, as_of),
-        _trainer_training(session, as_of),
-        _nominations(session, as_of),
-        max_supervisees,
+        as_of, _people(session), _highest_stages(session, as_of), _current_links(session, as_of),
+        _trainer_training(session, as_of), _nominations(session, as_of), max_supervisees,
     )
 
 

@@ -223,6 +223,16 @@ def cycle_message(programme: str, cycle: list[str]) -> str:
     return f"trainee: the lineage of {programme} would have a cycle: {' -> '.join(cycle)}"
 
 
+def orphaned_reference(field_name: str, kind: str, record_id: int) -> str:
+    """A stored reference to a record that is gone (foreign keys off, or edited by hand)."""
+    return f"{field_name}: refers to {kind} id {record_id}, which is not in the registry"
+
+
+def lineage_loop(programme: str, cycle: list[str]) -> str:
+    """A loop stored in a programme's lineage, [A, B, A]: "A trains B trains A"."""
+    return f"the {programme} lineage has a loop: {' trains '.join(cycle)}"
+
+
 
 # --- a person's time in the service ---------------------------------------------------
 

@@ -154,10 +154,10 @@ def test_db_check_fails_on_a_reference_to_a_missing_record(run, db_url, engine, 
     assert result.exit_code == 1
     rows = _good_rows("sqlite")
     rows[2] = ("foreign keys", "FAILED", "1 rows refer to missing records")
-    # The orphan also breaks a rule of its own record: it names no person.
+    # The orphan is named for the reference alone, with the id it holds.
     rows[3] = ("records keep the rules", "to correct", "1 record to correct (amend TYPE ID), listed below")
     orphan = table_counts(engine)["cpd_activities"]
-    assert result.stdout == _check_table(rows) + f"cpd {orphan}: person: a value is required\n"
+    assert result.stdout == _check_table(rows) + f"cpd {orphan}: person: refers to person id 999999, which is not in the registry\n"
     assert result.stderr == "Error: the database failed a check\n"
 
 

@@ -11,7 +11,6 @@ message comes from the validation layer.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Iterator
 
 from sqlalchemy import Connection, Table, and_, exists, func, select
@@ -19,14 +18,13 @@ from sqlalchemy.orm import Session
 
 from .. import models
 from .. import recordtypes as rt
-from ..queries import training_edges
+from ..lineage_guard import Lineage, hold_lineages, loop_refused, registry_lineage, stored_loops
 from ..validate import (
     StageBook,
     cycle_message,
     duplicate_row,
     email_repeated,
     email_taken,
-    lineage_cycle,
     missing_reference,
     registry_errors,
     unknown_region,
@@ -37,8 +35,6 @@ from .staging import BATCH, Staged, Staging
 from .tables import REFERENCED, stored_fields
 
 Database = Connection | Session
-# Lineage edges by programme code: (trainer, trainee) -> the bundle line that adds it (0: the registry's).
-Lineage = dict[str, dict[tuple[str, str], int]]
 
 # --- rules shared by commands and import ----------------------------------------------
 
@@ -70,22 +66,17 @@ def stage_book(
     return book
 
 
-def registry_lineage(db: Database, programme: str | None = None) -> Lineage:
-    """The registry's trainer -> trainee edges by programme."""
-    edges: Lineage = defaultdict(dict)
-    for row in db.execute(training_edges(programme=programme)):
-        edges[row.programme][(row.trainer, row.trainee)] = 0
-    return edges
-
-
 def lineage_cycles(edges: Lineage) -> Iterator[tuple[int, str]]:
     """For each programme whose lineage has a cycle: the latest bundle line among the
-    cycle's edges (1 when none is from a bundle), and the message."""
-    for code in sorted(edges):
-        cycle = lineage_cycle(edges[code])
-        if cycle:
-            lines = [edges[code][pair] for pair in zip(cycle, cycle[1:]) if edges[code].get(pair)]
-            yield (max(lines) if lines else 1), cycle_message(code, cycle)
+    cycle's edges, and the message; when none is from a bundle the loop is stored
+    already: the latest bundle line of the programme (1 when none), and a message that
+    says so."""
+    for code, cycle in stored_loops(edges):
+        lines = [edges[code][pair] for pair in zip(cycle, cycle[1:]) if edges[code].get(pair)]
+        if lines:
+            yield max(lines), cycle_message(code, cycle)
+        else:
+            yield max(edges[code].values(), default=0) or 1, loop_refused(code, cycle)
 
 
 def region_unknown(region, bundle_organisations: Table | None = None):
@@ -226,9 +217,13 @@ def _stage_rules(staging: Staging) -> Iterator[tuple[rt.RecordType, int, str]]:
                 yield record_type, row["line"], message
     training = staging.table(rt.TRAINING)
     if training is not None:
-        edges = registry_lineage(staging.connection)
         query = select(training.c.line, training.c.programme, training.c.trainer, training.c.trainee)
-        for line, code, trainer, trainee in staging.connection.execute(query):
+        staged = staging.connection.execute(query).all()
+        # The lineages of the programmes the bundle trains in, held until the import ends.
+        hold_lineages(staging.connection, {code for _, code, _, _ in staged})
+        registry = registry_lineage(staging.connection)
+        edges = {code: dict(registry[code]) for _, code, _, _ in staged}
+        for line, code, trainer, trainee in staged:
             edges[code][(trainer, trainee)] = max(line, edges[code].get((trainer, trainee), 0))
         for line, message in lineage_cycles(edges):
             yield rt.TRAINING, line, message
