@@ -66,8 +66,8 @@ def default_name(year: int, fmt: str) -> str:
 
 
 def save_annual_report(data: dict, out: str | Path, fmt: str) -> Path:
-    """Render the year's figures and write them to `out`, owner-only."""
+    """Render the year's figures and write them to `out`, owner-only (with any missing folders)."""
     from mbp_registry.registry.files import write_private
     from mbp_registry.registry.render.annual import render
 
-    return write_private(out, render(data, fmt))
+    return write_private(out, render(data, fmt), parents=True)
