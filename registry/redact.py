@@ -6,8 +6,8 @@ A password can reach a message in several forms, and each is hidden:
   hold "@" or, in a URL that could not be read, a space: it runs to the last "@");
 - in a URL's query string, `?password=...` or `&password=...`, up to the next "&";
 - in a libpq key/value connection string, `password=...` or `password = '...'`;
-- under a key spelled with percent-encoding (`pass%77ord=`), or any key naming a
-  password (`sslpassword=`), in any case.
+- under a key spelled with percent-encoding (`pass%77ord=`, `password%3D`), or any key
+  naming a password (`sslpassword=`), in any case.
 """
 
 import re
@@ -16,11 +16,12 @@ from urllib.parse import unquote
 # The user information of a URL: the password runs to the last "@" of the line.
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]*:)[^\n]*(@)")
 # A key and its value in a query string (after "?" or "&"): the value ends at "&" or "#".
-_IN_QUERY = re.compile(r"(?P<key>(?<=[?&])[\w%.-]+)(?P<equals>=)(?P<value>[^&#\s]*)")
-# A key and its value elsewhere (key/value strings, messages): a quoted value, or up to
-# white space.
+_KEY = r"[\w.-]+?(?:%[0-9A-Fa-f]{2}[\w.-]*?)*"
+_IN_QUERY = re.compile(rf"(?P<key>(?<=[?&]){_KEY})(?P<equals>=|%3[dD])(?P<value>[^&#\s]*)")
+# A key and its value elsewhere (key/value strings, messages, a file name in a URL where
+# "=" is "%3D"): a quoted value, or up to white space.
 _KEY_VALUE = re.compile(
-    r"""(?P<key>(?<![\w%?&.-])[\w%.-]+)(?P<equals>\s*=\s*)(?P<value>'(?:[^'\\]|\\.)*'?|\S*)"""
+    rf"""(?P<key>(?<![\w%?&.-]){_KEY})(?P<equals>\s*=\s*|%3[dD])(?P<value>'(?:[^'\\]|\\.)*'?|\S*)"""
 )
 
 
@@ -28,8 +29,12 @@ def _is_password(key: str) -> bool:
     return "password" in unquote(key).lower()
 
 
+# A value hidden already, followed by the punctuation of the message around it.
+_HIDDEN = re.compile(r"\*\*\*[:;,.)'\"]*")
+
+
 def _hide(match: re.Match) -> str:
-    if not _is_password(match["key"]):
+    if not _is_password(match["key"]) or _HIDDEN.fullmatch(match["value"]):
         return match[0]
     return f"{match['key']}{match['equals']}***"
 
