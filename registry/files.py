@@ -82,6 +82,9 @@ def in_place_when_done(
     try:
         yield temporary
         _put_in_place(temporary, path, exclusive=exclusive, what=what)
+    except OSError as exc:
+        _remove(temporary)
+        raise refused(what, path, exc) from None
     except BaseException:
         _remove(temporary)
         raise
