@@ -9,7 +9,6 @@ import json
 import os
 import pathlib
 import shutil
-import signal
 import stat
 import subprocess
 import sys
@@ -21,7 +20,8 @@ from sqlalchemy.exc import ProgrammingError
 from mbp_registry.cli.main import cli
 from tests.bundle_helpers import BUNDLE_ORDER, SMALL, SMALL_ROWS, replace_once, truncate_all, write_bundle
 from tests.helpers import assert_refused, table_counts
-from tests.safety_helpers import ROOT, wait_for
+from tests.safety_helpers import ROOT
+from tests.test_crash_safety import _kill_when
 
 
 @pytest.fixture
@@ -186,17 +186,8 @@ def _killed_at(where: str, tmp_path: pathlib.Path, *args: str) -> None:
         [sys.executable, "-c", CHILD, str(marker), where, *args],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    try:
-        wait_for(lambda: marker.exists() or process.poll() is not None, timeout=60, what=f"the pause at {where}")
-        assert process.poll() is None, process.stderr.read().decode()[-2000:]
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
-        assert process.returncode == -signal.SIGKILL
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stderr.close()
+    _kill_when(process, marker.exists, what=f"the pause at {where}")
+    process.stderr.close()
 
 
 def test_an_export_killed_part_way_leaves_no_folder_under_its_name(run, engine, db_url, tmp_path):
