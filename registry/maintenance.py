@@ -39,8 +39,12 @@ def backup(engine: Engine, destination: str | Path, *, actor: str) -> Path:
     destination = Path(destination)
     if destination.exists():
         raise Invalid(f"backup: {str(destination)!r} already exists; choose a new file")
-    # Copied into a new owner-only file beside it, renamed once whole: a backup stopped
-    # part way leaves no file under the name given.
+    from . import audit
+    from .session import writing
+
+    # Copied into a new owner-only file beside it, renamed once whole and audited: a
+    # backup stopped part way, or whose audit entry cannot be written, leaves no file
+    # under the name given.
     with in_place_when_done(destination, exclusive=True, what="backup") as copy:
         src, dst = sqlite3.connect(source), sqlite3.connect(copy)
         try:
@@ -48,11 +52,8 @@ def backup(engine: Engine, destination: str | Path, *, actor: str) -> Path:
         finally:
             dst.close()
             src.close()
-    from . import audit
-    from .session import writing
-
-    with writing(engine) as session:
-        audit.record_export(session, actor=actor, what="database", path=str(destination.resolve()), records=0)
+        with writing(engine) as session:
+            audit.record_export(session, actor=actor, what="database", path=str(destination.resolve()), records=0)
     return destination
 
 
