@@ -145,3 +145,27 @@ def test_a_backup_while_another_process_writes_waits_then_says_busy(run, db_url,
     assert result.exit_code == 1
     assert result.stderr == f"Error: {BUSY}\n"
     assert list(tmp_path.glob("*copy.db*")) == []
+
+
+def test_inits_starting_at_once_on_an_empty_postgresql_schema_all_succeed(empty_db_url, backend):
+    """On PostgreSQL an advisory lock plays the part of SQLite's write lock."""
+    if backend != "postgresql":
+        pytest.skip("an empty PostgreSQL schema")
+    barrier = threading.Barrier(4)
+
+    def init() -> str | None:
+        try:
+            barrier.wait(timeout=30)
+            engine = open_engine(empty_db_url, check_schema=False)
+            maintenance.initialise(engine)
+            engine.dispose()
+        except Exception as exc:  # noqa: BLE001 - every failure is reported by the test
+            return f"{type(exc).__name__}: {exc}"
+        return None
+
+    with ThreadPoolExecutor(4) as pool:
+        errors = list(pool.map(lambda _: init(), range(4)))
+    assert errors == [None] * 4
+    engine = open_engine(empty_db_url)
+    assert current_revision(engine) == HEAD_REVISION
+    engine.dispose()
