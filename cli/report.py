@@ -85,11 +85,11 @@ def default_name(year: int, fmt: str) -> str:
 
 
 def save_annual_report(data: dict, out: str | Path, fmt: str, *, progress: bool = False) -> Path:
-    """Render the year's figures and write them to `out`, owner-only; with `progress`, a
-    bar on standard error while the charts are drawn."""
+    """Render the year's figures and write them to `out`, owner-only (with any missing
+    folders); with `progress`, a bar on standard error while the charts are drawn."""
     from mbp_registry.registry.files import write_private
     from mbp_registry.registry.render.annual import chart_names, layout, render
 
     charts = len(chart_names(layout(data))) if progress and fmt == "html" else 0
     with progress_bar(charts, "Drawing the charts") as step:
-        return write_private(out, render(data, fmt, step))
+        return write_private(out, render(data, fmt, step), parents=True)

@@ -25,6 +25,8 @@ ENV_VAR = "MBP_REGISTRY_DB"
 APP_NAME = "mbp-registry"
 DEFAULT_FILENAME = "registry.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# How long a SQLite command waits for another process that holds the database, in seconds.
+BUSY_TIMEOUT_ENV_VAR = "MBP_REGISTRY_BUSY_TIMEOUT"
 # The one driver of each database the registry runs on (psycopg is psycopg 3).
 DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
 
@@ -59,13 +61,13 @@ def resolve_url(value: str | None) -> URL:
             f"db: the database given (--db or {ENV_VAR}) is empty: name one, or leave both out for the default"
         )
     if re.search(r"[\ud800-\udfff]", value):  # bytes of the argument that were not UTF-8
-        raise DatabaseUnavailable(f"not a database URL or file name: {_hide_password(value)!a}")
+        raise DatabaseUnavailable(f"not a database URL or file name: {mask_password(value)!a}")
     if "://" not in value:
         return _sqlite_url(Path(value))
     try:
         url = make_url(_quote_at_signs(value))
     except (ArgumentError, ValueError):  # ValueError: a port that is not a number
-        raise DatabaseUnavailable(f"not a database URL: {_hide_password(value)}") from None
+        raise DatabaseUnavailable(f"not a database URL: {mask_password(value)}") from None
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     return url
@@ -83,15 +85,6 @@ def _quote_at_signs(value: str) -> str:
     return f"{scheme}://{user}:{password.replace('@', '%40')}@{host}{question}{query}"
 
 
-def _hide_password(value: str) -> str:
-    """A URL that could not be parsed, its password hidden (even one with a space in it)."""
-    scheme, separator, rest = value.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if separator and at and ":" in credentials:
-        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
-    return mask_password(value)
-
-
 def _sqlite_url(path: Path) -> URL:
     from sqlalchemy.engine import URL
 
@@ -99,7 +92,8 @@ def _sqlite_url(path: Path) -> URL:
 
 
 def display_url(url: URL) -> str:
-    return url.render_as_string(hide_password=True)
+    """The URL as it may be printed: no password, neither in it nor in its query string."""
+    return mask_password(url.render_as_string(hide_password=True))
 
 
 def is_sqlite(url: URL) -> bool:
@@ -142,13 +136,31 @@ def create_registry_engine(url: URL) -> Engine:
         path = sqlite_path(url)
         if path is not None:
             touch_private(path, what="database")
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        seconds = busy_timeout()
+        engine = create_engine(url, connect_args={"timeout": seconds})
+        _configure_sqlite(engine, round(seconds * 1000))
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def busy_timeout() -> float:
+    """Seconds a SQLite command waits for another that holds the database: the
+    environment's MBP_REGISTRY_BUSY_TIMEOUT, or 30."""
+    value = os.environ.get(BUSY_TIMEOUT_ENV_VAR, "").strip()
+    if not value:
+        return SQLITE_BUSY_TIMEOUT_MS / 1000
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:  # also refuses nan
+        raise DatabaseUnavailable(
+            f"{BUSY_TIMEOUT_ENV_VAR}: {value!r} is not a number of seconds from 0 to 86400"
+        )
+    return seconds
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     from sqlalchemy import event
 
     # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT and
@@ -159,7 +171,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         cursor.execute("PRAGMA synchronous = NORMAL")
         # 64 MiB of page cache: large imports and reports touch big indexes.
         cursor.execute("PRAGMA cache_size = -65536")
@@ -182,4 +194,16 @@ def describe_database_error(exc: BaseException) -> str | None:
     detail = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
     if isinstance(exc, IntegrityError):
         return mask_password(f"the database refused the change: {detail}")
-    return mask_password(f"database error: {detail}")
+    return held_by_another(detail) or mask_password(f"database error: {detail}")
+
+
+def held_by_another(detail: str) -> str | None:
+    """The message for SQLite's "database is locked" once the busy timeout has passed:
+    in write-ahead logging only a writer holds the database from others, so another
+    process is writing (a long import, a large correction); None for any other error."""
+    if "database is locked" not in detail and "database is busy" not in detail:
+        return None
+    return (
+        f"the database is busy: another process has been writing to it for longer than the busy timeout "
+        f"({busy_timeout():g} seconds, {BUSY_TIMEOUT_ENV_VAR}); nothing was changed: try again when it has finished"
+    )

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, inspect, text
 
 from .db import display_url, is_sqlite, sqlite_path
 from .errors import Invalid
-from .files import private_file
+from .files import in_place_when_done
 from .schema import HEAD_REVISION, current_revision, upgrade
 
 
@@ -39,19 +39,21 @@ def backup(engine: Engine, destination: str | Path, *, actor: str) -> Path:
     destination = Path(destination)
     if destination.exists():
         raise Invalid(f"backup: {str(destination)!r} already exists; choose a new file")
-    with private_file(destination, binary=True, exclusive=True, what="backup"):
-        pass  # created owner-only before SQLite writes to it
-    src, dst = sqlite3.connect(source), sqlite3.connect(destination)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
     from . import audit
     from .session import writing
 
-    with writing(engine) as session:
-        audit.record_export(session, actor=actor, what="database", path=str(destination.resolve()), records=0)
+    # Copied into a new owner-only file beside it, renamed once whole and audited: a
+    # backup stopped part way, or whose audit entry cannot be written, leaves no file
+    # under the name given.
+    with in_place_when_done(destination, exclusive=True, what="backup") as copy:
+        src, dst = sqlite3.connect(source), sqlite3.connect(copy)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        with writing(engine) as session:
+            audit.record_export(session, actor=actor, what="database", path=str(destination.resolve()), records=0)
     return destination
 
 

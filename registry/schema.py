@@ -12,11 +12,14 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import OperationalError
 
-from .db import display_url, is_sqlite
+from .db import display_url, held_by_another, is_sqlite
 from .errors import DatabaseUnavailable, SchemaOutOfDate
+from .redact import mask_password
 
 HEAD_REVISION = "0008"
 VERSION_TABLE = "alembic_version"
+# The PostgreSQL advisory lock held while the schema is created or upgraded.
+SCHEMA_LOCK = 0x6D6270  # "mbp"
 
 
 def alembic_config(connection=None):
@@ -43,17 +46,21 @@ def current_revision(engine: Engine) -> str | None:
     bind = engine.execution_options(sqlite_begin="DEFERRED") if is_sqlite(engine.url) else engine
     try:
         with bind.connect() as connection:
-            if not inspect(connection).has_table(VERSION_TABLE):
-                return None
-            return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+            return _revision(connection)
     except OperationalError as exc:
+        detail = _first_line(exc)
         raise DatabaseUnavailable(
-            f"cannot open the database {display_url(engine.url)}: {_first_line(exc)}"
+            held_by_another(detail) or mask_password(f"cannot open the database {display_url(engine.url)}: {detail}")
         ) from None
 
 
-def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Bring the schema to the newest migration; returns (before, after)."""
+def upgrade(engine: Engine, *, only_if_empty: bool = False) -> tuple[str | None, str | None]:
+    """Bring the schema to the newest migration; returns the revision before and after.
+    With `only_if_empty`, a database that holds any table is left as it is.
+
+    The revision is read again once the transaction holds the write lock (SQLite: BEGIN
+    IMMEDIATE; PostgreSQL: an advisory lock), so that several processes starting at once
+    on a new database create its schema once, the others finding it made."""
     from alembic import command
 
     before = current_revision(engine)
@@ -67,6 +74,11 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
             _raw_sqlite(connection, "PRAGMA foreign_keys = OFF")
         try:
             with connection.begin():
+                if not sqlite:
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+                before = _revision(connection)
+                if before == HEAD_REVISION or (only_if_empty and inspect(connection).get_table_names()):
+                    return before, before
                 command.upgrade(alembic_config(connection), "head")
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
@@ -76,6 +88,12 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
             if sqlite:
                 _raw_sqlite(connection, "PRAGMA foreign_keys = ON")
     return before, HEAD_REVISION
+
+
+def _revision(connection) -> str | None:
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
 def _raw_sqlite(connection, statement: str) -> None:
@@ -88,10 +106,9 @@ def require_current(engine: Engine) -> None:
     An empty SQLite file (the default database on first use) is given its schema.
     """
     revision = current_revision(engine)
+    if revision is None and is_sqlite(engine.url):
+        revision = upgrade(engine, only_if_empty=True)[1]
     if revision == HEAD_REVISION:
-        return
-    if revision is None and is_sqlite(engine.url) and _is_empty(engine):
-        upgrade(engine)
         return
     where = display_url(engine.url)
     if revision is None:
@@ -111,11 +128,6 @@ def known_revisions() -> set[str]:
     from alembic.script import ScriptDirectory
 
     return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
-
-
-def _is_empty(engine: Engine) -> bool:
-    with engine.connect() as connection:
-        return not inspect(connection).get_table_names()
 
 
 def _first_line(exc: Exception) -> str:

@@ -334,14 +334,22 @@ def test_a_year_not_yet_begun_is_refused(run, tmp_path):
 
 
 @pytest.mark.parametrize(("fmt", "name"), [("html", "x.html"), ("markdown", "x.md")])
-def test_a_report_in_a_missing_folder_is_one_error_line(run, tmp_path, fmt, name):
-    out = tmp_path / "missing" / name
+def test_a_report_in_a_missing_folder_makes_it_owner_only(run, tmp_path, fmt, name):
+    out = tmp_path / "missing" / "nested" / name
     result = run("report", "annual", "--format", fmt, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    for folder in (tmp_path / "missing", out.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert [path.name for path in out.parent.iterdir()] == [name]  # no temporary file left
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("html", "x.html"), ("markdown", "x.md")])
+def test_a_report_in_a_folder_that_cannot_be_made_is_one_error_line(run, fmt, name):
+    out = f"/proc/missing/{name}"
+    result = run("report", "annual", "--format", fmt, "--out", out)
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == f"Error: out: cannot write {str(out)!r}: No such file or directory\n"
-    assert "Traceback" not in result.output
-    assert not out.parent.exists()
+    assert result.stderr == f"Error: out: cannot write {out!r}: No such file or directory\n"
 
 
 def test_a_report_written_over_a_readable_file_is_made_owner_only(run, tmp_path):

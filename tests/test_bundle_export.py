@@ -28,6 +28,8 @@ from tests.conftest import FIXTURES
 from tests.helpers import table_counts
 
 DEMO = FIXTURES / "demo"
+# The files of an export: the bundle files, and its manifest written last.
+EXPORTED = [*BUNDLE_ORDER, "manifest.json"]
 
 
 def export_to(run, directory) -> dict[str, str]:
@@ -107,11 +109,12 @@ def test_export_overwrites_the_files_of_an_earlier_export(run, engine, tmp_path)
 
 def test_export_folder_is_owner_only_and_so_are_its_files(run, tmp_path):
     import_ok(run, write_bundle(tmp_path / "b", SMALL))
-    target = tmp_path / "new" / "backup"
+    target = tmp_path / "new" / "nested" / "backup"
     export_to(run, target)
-    assert stat.S_IMODE(target.stat().st_mode) == 0o700
+    for folder in (tmp_path / "new", tmp_path / "new" / "nested", target):  # parents made on the way too
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in target.iterdir()}
-    assert modes == {name: 0o600 for name in BUNDLE_ORDER}
+    assert modes == {name: 0o600 for name in EXPORTED}
 
 
 def test_export_over_existing_files_makes_them_owner_only(run, tmp_path):
@@ -122,7 +125,7 @@ def test_export_over_existing_files_makes_them_owner_only(run, tmp_path):
         (target / name).chmod(0o644)
     export_to(run, target)
     modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in target.iterdir()}
-    assert modes == {name: 0o600 for name in BUNDLE_ORDER}
+    assert modes == {name: 0o600 for name in EXPORTED}
 
 
 # a folder that holds other files, and exports that stop halfway ------------------------------
@@ -156,7 +159,7 @@ def test_export_with_force_replaces_the_folder_and_what_it_held(run, engine, tmp
     (target / "sub" / "x.txt").write_text("x\n")
     result = run("export", str(target), "--force")
     assert result.exit_code == 0, result.output
-    assert sorted(path.name for path in target.iterdir()) == sorted(BUNDLE_ORDER)
+    assert sorted(path.name for path in target.iterdir()) == sorted(EXPORTED)
     assert read_bundle(target) == SMALL
     import_ok(run, target)  # no stray file stops it
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []

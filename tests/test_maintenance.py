@@ -91,12 +91,19 @@ def test_db_backup_refuses_a_file_that_exists_and_leaves_it_alone(run, tmp_path,
     assert destination.read_text() == "keep me"
 
 
-def test_db_backup_into_a_missing_folder_is_a_one_line_error(run, tmp_path, sqlite_only):
-    destination = tmp_path / "no such folder" / "copy.db"
+def test_db_backup_into_a_missing_folder_makes_it_owner_only(run, tmp_path, sqlite_only):
+    destination = tmp_path / "new" / "nested" / "copy.db"
     result = run("db", "backup", str(destination))
+    assert result.exit_code == 0, result.output
+    for folder in (tmp_path / "new", destination.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert [path.name for path in destination.parent.iterdir()] == ["copy.db"]
+
+
+def test_db_backup_into_a_folder_that_cannot_be_made_is_a_one_line_error(run, sqlite_only):
+    result = run("db", "backup", "/proc/x/copy.db")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: backup: cannot create {str(destination)!r}: No such file or directory\n"
-    assert not destination.parent.exists()
+    assert result.stderr == "Error: backup: cannot write '/proc/x/copy.db': No such file or directory\n"
 
 
 def test_db_backup_on_postgresql_says_to_use_pg_dump(run, backend, tmp_path):
@@ -268,6 +275,6 @@ def test_exports_are_owner_only_even_over_files_that_were_readable_by_others(run
     assert result.exit_code == 0, result.output
     assert mode(folder) == 0o700
     files = sorted(folder.iterdir())
-    assert len(files) == len(rt.ALL)
+    assert len(files) == len(rt.ALL) + 1  # the bundle files and the manifest
     assert all(mode(path) == 0o600 for path in files), [(path.name, oct(mode(path))) for path in files]
     assert mode(workbook) == 0o600

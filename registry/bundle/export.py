@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,8 +14,9 @@ from .. import audit
 from .. import recordtypes as rt
 from ..errors import Invalid
 from ..fields import neutralise_formula
-from ..files import FOLDER_MODE, private_file, refused
+from ..files import in_place_when_done, private_file, refused, write_private
 from ..rows import bundle_rows, require_notes_readable
+from .manifest import MANIFEST, manifest_text
 
 
 def cell(value: Any) -> str:
@@ -52,28 +51,26 @@ def export_bundle(
     force: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
-    """Write every file of the bundle as the folder `directory` (owner-only); returns rows
-    per file; `progress` is told each file as it is written. Audited: the bundle holds
-    confidential notes.
+    """Write every file of the bundle as the folder `directory` (owner-only), ending with
+    its manifest; returns rows per file; `progress` is told each file as it is written.
+    Audited: the bundle holds confidential notes.
 
     The files are written into a new folder beside it, renamed to `directory` once every
-    file is complete, so that a folder of that name is always a whole export. A folder
-    already there is replaced when it holds an earlier export (bundle files only), or
-    anything else with `force`; otherwise the export is refused."""
+    file is complete and the audit entry is written, so that a folder of that name is
+    always a whole export and a refused export leaves nothing. A folder already there is
+    replaced when it holds an earlier export (bundle files only), or anything else with
+    `force`; otherwise the export is refused."""
     require_notes_readable(session, "export", EXPORT_WHY)
     target = Path(os.path.abspath(directory))
     _refuse_other_files(target, force)
-    work = _new_folder_beside(target)
-    try:
+    with in_place_when_done(target, folder=True, what="directory") as work:
         with private_file(work / UNFINISHED, what="directory") as handle:
             handle.write("This export did not finish: export again.\n")
         written = _write_files(session, work, progress)
+        write_private(work / MANIFEST, manifest_text(work, written), what="directory")
         (work / UNFINISHED).unlink()
-        _put_in_place(work, target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    audit.record_export(session, actor=actor, what="bundle", path=str(target.resolve()), records=sum(written.values()))
+        audit.record_export(session, actor=actor, what="bundle", path=str(target.resolve()), records=sum(written.values()))
+        session.flush()  # an audit trail that cannot be written refuses the export here
     return written
 
 
@@ -98,7 +95,7 @@ def _refuse_other_files(target: Path, force: bool) -> None:
         raise Invalid(f"directory: {str(target)!r} is not a folder")
     if force or not target.is_dir():
         return
-    bundle_files = {record_type.file for record_type in rt.ALL}
+    bundle_files = {record_type.file for record_type in rt.ALL} | {MANIFEST}
     try:
         others = sorted(path.name for path in target.iterdir() if path.name not in bundle_files or not path.is_file())
     except OSError as exc:
@@ -109,29 +106,3 @@ def _refuse_other_files(target: Path, force: bool) -> None:
             f"directory: {str(target)!r} holds files that are not an export ({named}): export into a new or "
             "empty folder, or give --force to replace the folder and everything in it"
         )
-
-
-def _new_folder_beside(target: Path) -> Path:
-    """A new, owner-only folder in the folder that will hold `target` (made if missing)."""
-    try:
-        target.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
-    except OSError as exc:
-        raise refused("directory", target, exc) from None
-
-
-def _put_in_place(work: Path, target: Path) -> None:
-    """Rename the finished folder `work` to `target`; a folder there is set aside first
-    and removed once the new one is in place (put back if the rename fails)."""
-    aside = None
-    try:
-        if target.is_dir() and any(target.iterdir()):
-            aside = work.with_suffix(".replaced")
-            os.rename(target, aside)
-        os.replace(work, target)
-    except OSError as exc:
-        if aside is not None and not target.exists():
-            os.rename(aside, target)
-        raise refused("directory", target, exc) from None
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)

@@ -23,6 +23,7 @@ from ..errors import Invalid, RegistryError
 from ..files import private_file
 from .agreement import bundle_warnings
 from .checks import cross_record_errors
+from .manifest import check_manifest
 from .merge import Counts, ImportResult, merge
 from .reader import Problems, read_bundle
 from .staging import Progress, Staging
@@ -62,10 +63,11 @@ def import_bundle(
     directory = Path(directory)
     if not directory.is_dir():
         raise Invalid(f"bundle: {str(directory)!r} is not a folder")
+    copy_warnings = check_manifest(directory)
     # On failure the caller rolls back, which also removes the staging tables.
     staging = Staging(session.connection(), progress, restore=restore)
     _read_and_check(staging, directory, today or dt.date.today(), errors_to)
-    warnings = bundle_warnings(staging)
+    warnings = copy_warnings + bundle_warnings(staging)
     result = merge(staging, dry_run)
     result.warnings = warnings
     staging.drop()

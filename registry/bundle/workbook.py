@@ -37,11 +37,11 @@ def export_workbook(
         written[sheet.title] = count
         if progress:
             progress(record_type.file)
-    # Saved whole before the file is opened, so that a file that cannot be written
-    # leaves no half-written workbook behind.
+    # Saved whole, then written under a temporary name renamed when complete, so that
+    # no half-written workbook is ever under the name given.
     content = io.BytesIO()
     workbook.save(content)
-    written_to = write_private(path, content.getvalue(), what="xlsx")
+    written_to = write_private(path, content.getvalue(), what="xlsx", parents=True)
     audit.record_export(
         session, actor=actor, what="workbook", path=str(written_to.resolve()), records=sum(written.values())
     )
