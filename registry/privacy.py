@@ -162,14 +162,20 @@ def _without_person(values: dict | None) -> dict | None:
 
 
 def _leave_nothing_on_disk(session: Session, erased: Erased) -> None:
-    """SQLite: what the erasure overwrites is zeroed, not left in free pages
-    (secure_delete), and once it is committed the write-ahead log, which still holds
-    the pages as they were, is written into the database and emptied."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    connection.exec_driver_sql("PRAGMA secure_delete = ON")
-    engine = connection.engine
+    """SQLite: what the erasure overwrites is zeroed, not left in free pages, and once it
+    is committed the write-ahead log, which still holds the pages as they were, is
+    written into the database and emptied."""
+    if session.connection().dialect.name == "sqlite":
+        _zero_what_is_overwritten(session)
+        _empty_the_log_after_commit(session, erased)
+
+
+def _zero_what_is_overwritten(session: Session) -> None:
+    session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+
+
+def _empty_the_log_after_commit(session: Session, erased: Erased) -> None:
+    engine = session.connection().engine
 
     @event.listens_for(session, "after_commit", once=True)
     def _checkpoint(_session: Session) -> None:
