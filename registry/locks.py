@@ -60,18 +60,30 @@ def hold_people(
     although erased, as long as their ref is the one the write read. Returns the ids of
     the erased people among them."""
     named = list(named)
-    lock_people(session, [person_id for _, _, person_id in named], alone=alone)
-    if not named:
-        return set()
-    people = models.Person
+    held = _held(session)
     ids = {person_id for _, _, person_id in named}
-    now = {row.id: row for row in session.execute(select(people.id, people.ref, people.status).where(people.id.in_(ids)))}
+    fresh = ids if alone else ids - held.keys()
+    lock_people(session, fresh, alone=alone)
+    if fresh:
+        people = models.Person
+        query = select(people.id, people.ref, people.status).where(people.id.in_(fresh))
+        held.update({row.id: row for row in session.execute(query)})
     kept = set(kept)
     for field_name, ref, person_id in named:
-        row = now.get(person_id)
+        row = held.get(person_id)
         if row is None or row.ref != ref or (row.status == ERASED and person_id not in kept):
             raise Conflict(erased_message(field_name, ref))
-    return {person_id for person_id, row in now.items() if row.status == ERASED}
+    return {person_id for person_id in ids if held[person_id].status == ERASED}
+
+
+def _held(session: Session) -> dict:
+    """The people this transaction has locked, as they were once locked (nobody erases
+    them before it ends): a second write about them need not lock or read them again."""
+    transaction = session.get_transaction()
+    cache = session.info.get("people_held")
+    if cache is None or cache[0] is not transaction:
+        cache = session.info["people_held"] = (transaction, {})
+    return cache[1]
 
 
 def people_named(record_type: rt.RecordType, values: Mapping[str, Any], ids: Mapping[str, Any]) -> list[tuple[str, str, int]]:
@@ -94,14 +106,12 @@ def hold_refs(
 ) -> set[int]:
     """`hold_people` for people given as (field, ref). A ref naming nobody is left to the
     write's own checks, or refused when `strict`. `kept`: erased people may stay named."""
+    named = list(named)
     people = models.Person
-    found, missing = [], []
-    for field_name, ref in named:
-        person_id = session.execute(select(people.id).where(people.ref == ref)).scalar()
-        if person_id is not None:
-            found.append((field_name, ref, person_id))
-        else:
-            missing.append(missing_reference(field_name, "person", ref))
+    refs = {ref for _, ref in named}
+    ids = dict(session.execute(select(people.ref, people.id).where(people.ref.in_(refs))).all()) if refs else {}
+    found = [(field_name, ref, ids[ref]) for field_name, ref in named if ref in ids]
+    missing = [missing_reference(field_name, "person", ref) for field_name, ref in named if ref not in ids]
     if strict and missing:
         raise NotFound("; ".join(missing))
     return hold_people(session, found, kept=[person_id for _, _, person_id in found] if kept else ())
