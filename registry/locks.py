@@ -43,6 +43,16 @@ def lock_people(session: Session, ids: Iterable[int], *, alone: bool = False) ->
         session.execute(select(take(_PEOPLE_TABLE_KEY, cast(int(person_id), Integer))))
 
 
+# A key that names no person (ids start at 1): a write about anyone at all, as a bundle
+# import is, shares it; an erasure takes it alone, before its person's, so that the two
+# never overlap either.
+EVERYONE = 0
+
+
+def lock_everyone(session: Session, *, alone: bool = False) -> None:
+    lock_people(session, [EVERYONE], alone=alone)
+
+
 def erased_message(field_name: str, ref: str) -> str:
     return f"{field_name}: {ref!r} has been erased; nothing more is recorded about them"
 

@@ -84,7 +84,8 @@ def erase(session: Session, ref: str, *, actor: str, today: dt.date | None = Non
         find_row(session, rt.PERSON, ref)  # NotFound, in the words every lookup uses
     erased = Erased(f"ERASED-{person_id:06d}")
     _leave_nothing_on_disk(session, erased)
-    # Alone: no write about them is under way, and none starts until this one ends.
+    # Alone: no write about them (nor import) is under way, and none starts until this ends.
+    locks.lock_everyone(session, alone=True)
     locks.hold_people(session, [("ref", ref, person_id)], alone=True, kept=[person_id])
     person = session.get(models.Person, person_id, populate_existing=True)
     if person.status == ERASED:
