@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from . import recordtypes as rt
 from .models import AuditEntry
+from .rows import require_notes_readable
 
 CONFIDENTIAL = "notes"
 
@@ -229,6 +230,7 @@ def _entry(row, show_notes: bool) -> dict:
 
 def entries_with_notes(session: Session, *, actor: str, **chosen) -> list[dict]:
     """Entries with confidential notes shown; the reading is itself an entry."""
+    require_notes_readable(session, "show-notes", "the audit trail's notes are read by an administrator")
     if chosen.get("person"):
         from .locks import hold_refs
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from . import audit, locks, models, retired
 from . import recordtypes as rt
 from .erasure_text import Identity, scrub
-from .rows import find_row, rows_where
+from .rows import find_row, require_notes_readable, rows_where
 from .bundle.tables import TABLES
 from .views import PERSON_FIELDS
 from .corrections import TYPES
@@ -37,6 +37,7 @@ def subject_access(session: Session, ref: str, *, actor: str) -> dict:
     """Everything held about one person: their records, the notes of the sessions they
     attended as supervisee, and how many sessions they led, whose notes are about other
     people and are not included."""
+    require_notes_readable(session, "export-data", "a subject access export holds them: an administrator exports")
     locks.hold_refs(session, [("ref", ref)], kept=True, strict=True)
     person = find_row(session, rt.PERSON, ref)
     person_id = session.execute(select(models.Person.id).where(models.Person.ref == ref)).scalar_one()

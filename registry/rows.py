@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from . import models
 from . import recordtypes as rt
 from .bundle.tables import REFERENCED, SEPARATE, TABLES, column_for, stored_fields
-from .errors import NotFound
+from .errors import Invalid, NotFound
 
 
 def bundle_rows(session: Session, record_type: rt.RecordType) -> Iterator[dict[str, Any]]:
@@ -62,6 +62,13 @@ def notes_readable(session) -> bool:
         ).scalar()
         session.info["notes_readable"] = bool(readable)
     return session.info["notes_readable"]
+
+
+def require_notes_readable(session, what: str, why: str) -> None:
+    """Refuse `what`, before anything is read or written, when this connection may not
+    read the sessions' confidential notes (governance and supervisors on PostgreSQL)."""
+    if not notes_readable(session):
+        raise Invalid(f"{what}: this database login may not read session notes ({why})")
 
 
 def _co_teachers(session: Session) -> dict[int, list[str]]:

@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, fields, locks, models
 from . import recordtypes as rt
-from .errors import Invalid
-from .rows import find_row, notes_readable, rows_where
+from .rows import find_row, require_notes_readable, rows_where
 from .bundle.tables import TABLES
 from .queries import highest_stages, programme_id
 from .vocab import STAGE_RANK, STAGES, STATUSES
@@ -252,10 +251,9 @@ def show_person(
 def sessions(session: Session, filters: Filters, *, notes_read_by: str | None = None) -> list[dict]:
     """Sessions held that meet the filters, newest first. Their confidential notes are left
     out unless `notes_read_by` names who reads them; that reading is audited."""
-    if notes_read_by is not None and not notes_readable(session):
-        raise Invalid(
-            "show-notes: this database login may not read session notes "
-            "(a supervisor reads their own sessions' notes in the my_session_notes view)"
+    if notes_read_by is not None:
+        require_notes_readable(
+            session, "show-notes", "a supervisor reads their own sessions' notes in the my_session_notes view"
         )
     if notes_read_by is not None and filters.person:
         # The reading's audit entry names the person: not someone being erased meanwhile.

@@ -40,6 +40,10 @@ def test_db_roles_prints_the_three_roles_with_their_grants_and_revokes():
     written = ", ".join(SESSION_COLUMNS_WRITTEN)
     assert "id" not in SESSION_COLUMNS_WRITTEN
     assert f"GRANT INSERT ({written}), UPDATE ({written}), DELETE ON registry.supervision_sessions TO svc_supervisor;" in lines
+    # No role but the administrator is granted an id column: the database gives ids.
+    assert "GRANT INSERT (record_type, fingerprint, values, retired_at), DELETE ON registry.retired_rows TO svc_supervisor;" in lines
+    assert "CREATE POLICY retired_sessions ON registry.retired_rows FOR INSERT TO svc_supervisor WITH CHECK (record_type = 'sessions');" in lines
+    assert not [line for line in lines if re.match(r"GRANT (INSERT|UPDATE|ALL).*\bid\b.* TO svc_(supervisor|governance)", line)]
     assert not [line for line in lines if line.startswith("GRANT") and "audit_log TO svc_supervisor" in line]
     audit_columns = ", ".join(AUDIT_COLUMNS_WITHOUT_NOTES)
     assert "notes_before" not in audit_columns and "reason" in audit_columns

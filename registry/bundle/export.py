@@ -17,7 +17,7 @@ from .. import recordtypes as rt
 from ..errors import Invalid
 from ..fields import neutralise_formula
 from ..files import FOLDER_MODE, private_file, refused
-from ..rows import bundle_rows
+from ..rows import bundle_rows, require_notes_readable
 
 
 def cell(value: Any) -> str:
@@ -40,6 +40,8 @@ def cell(value: Any) -> str:
 UNFINISHED = "export-not-finished.csv"
 # How many of a folder's other files an error names.
 NAMED = 3
+# Why a login that may not read notes (governance, a supervisor) cannot export.
+EXPORT_WHY = "an export holds them: an administrator exports"
 
 
 def export_bundle(session: Session, directory: str | Path, *, actor: str, force: bool = False) -> dict[str, int]:
@@ -50,6 +52,7 @@ def export_bundle(session: Session, directory: str | Path, *, actor: str, force:
     file is complete, so that a folder of that name is always a whole export. A folder
     already there is replaced when it holds an earlier export (bundle files only), or
     anything else with `force`; otherwise the export is refused."""
+    require_notes_readable(session, "export", EXPORT_WHY)
     target = Path(os.path.abspath(directory))
     _refuse_other_files(target, force)
     work = _new_folder_beside(target)

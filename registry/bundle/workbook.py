@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from .. import audit
 from .. import recordtypes as rt
 from ..files import write_private
-from ..rows import bundle_rows
-from .export import cell
+from ..rows import bundle_rows, require_notes_readable
+from .export import EXPORT_WHY, cell
 
 
 def export_workbook(session: Session, path: str | Path, *, actor: str) -> dict[str, int]:
@@ -20,6 +20,7 @@ def export_workbook(session: Session, path: str | Path, *, actor: str) -> dict[s
     sheet. Audited: the workbook holds confidential notes."""
     from openpyxl import Workbook
 
+    require_notes_readable(session, "xlsx", EXPORT_WHY)
     workbook = Workbook(write_only=True)
     written = {}
     for record_type in rt.ALL:
