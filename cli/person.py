@@ -181,5 +181,11 @@ def erase(state: State, ref: str, yes: bool) -> None:
 
     if not yes:
         click.confirm(f"Erase {ref}'s name, email, ref and supervision notes for good?", abort=True)
-    anonymous = writing(state, lambda s: erase_person(s, ref, actor=state.actor))
-    click.echo(f"Erased {ref}: their records remain, anonymous, as {anonymous}.")
+    erased = writing(state, lambda s: erase_person(s, ref, actor=state.actor))
+    click.echo(f"Erased {ref}: their records remain, anonymous, as {erased.anonymous}.")
+    if erased.log_emptied is False:
+        click.echo(
+            "Warning: others were reading the database, so its write-ahead log could not be emptied now; "
+            "the erased values leave it at its next checkpoint (run any command when no one else is).",
+            err=True,
+        )

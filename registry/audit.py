@@ -231,6 +231,11 @@ def _entry(row, show_notes: bool) -> dict:
 def entries_with_notes(session: Session, *, actor: str, **chosen) -> list[dict]:
     """Entries with confidential notes shown; the reading is itself an entry."""
     require_notes_readable(session, "show-notes", "the audit trail's notes are read by an administrator")
+    if chosen.get("person"):
+        from .locks import hold_refs
+
+        # The reading's entry names the person: not someone being erased meanwhile.
+        hold_refs(session, [("person", chosen["person"])], kept=True, strict=True)
     rows = entries(session, show_notes=True, **chosen)
     given = {name: value for name, value in chosen.items() if value is not None}
     record(

@@ -123,6 +123,7 @@ def remove(session: Session, name: str, key: str, *, reason: str, actor: str) ->
     reason = _reason(reason)
     current = locate(session, record_type, key)
     audit.give_reason(session, reason)
+    records.hold_people_of(session, record_type, current)
     records.delete_record(session, record_type, current["id"])
     correction = Correction(name, key, audit.snapshot(record_type, current), None)
     retired.retire(session, record_type, correction.before)

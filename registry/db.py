@@ -175,6 +175,9 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA synchronous = NORMAL")
         # 64 MiB of page cache: large imports and reports touch big indexes.
         cursor.execute("PRAGMA cache_size = -65536")
+        # Deleted and overwritten values are zeroed, not left in free pages (whatever
+        # the platform's SQLite does by default): an erased email leaves the file.
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")

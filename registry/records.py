@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from . import audit, fields, history, models
+from . import audit, fields, history, locks, models
 from . import recordtypes as rt
 from .bundle import agreement
 from .bundle.checks import email_held_by_another, lineage_cycles, region_unknown, stage_book
@@ -45,6 +45,7 @@ def add_record(
     """Check and add one record given as bundle-style values; returns its checked values."""
     values = read_record(record_type, raw, today or dt.date.today())
     row, co_teacher_ids = _resolve(session, record_type, values)
+    _hold(session, record_type, values, row, co_teacher_ids)
     _check_registry_rules(session, record_type, values)
     _refuse_duplicate(session, record_type, values, row)
     table = TABLES[record_type.name]
@@ -76,6 +77,7 @@ def replace_record(
     the caller records the correction."""
     values = read_record(record_type, {**current, **_returning(record_type, changes)}, today or dt.date.today())
     row, co_teacher_ids = _resolve(session, record_type, values)
+    _hold(session, record_type, values, row, co_teacher_ids, replacing=current)
     _check_registry_rules(session, record_type, values, replacing=current)
     _refuse_duplicate(session, record_type, values, row, except_id=current["id"])
     table = TABLES[record_type.name]
@@ -108,6 +110,38 @@ def delete_record(session: Session, record_type: rt.RecordType, record_id: int) 
         _replace_co_teachers(session, record_id, [])
     if session.execute(table.delete().where(table.c.id == record_id)).rowcount != 1:
         raise Conflict(_not_yours(record_type, record_id))
+
+
+def _hold(
+    session: Session,
+    record_type: rt.RecordType,
+    values: Mapping[str, Any],
+    row: Mapping[str, Any],
+    co_teacher_ids: list[int],
+    replacing: Mapping[str, Any] | None = None,
+) -> None:
+    """Lock the people a record names until the transaction ends, and refuse it when one
+    of them is erased (see locks); a record `replacing` another may keep naming the
+    erased people it named, but an erased supervisee's session keeps no notes."""
+    if record_type is rt.PERSON:
+        if replacing is not None:
+            locks.hold_people(session, [("ref", replacing["ref"], replacing["id"])], alone=True)
+        return
+    ids = {spec.name: co_teacher_ids if spec.name == "co_teachers" else row[column_for(spec)]
+           for spec in record_type.fields if spec.refers_to == "person"}
+    named = locks.people_named(record_type, values, ids)
+    before = {name: value if isinstance(value, (list, tuple)) else [value] for name, value in (replacing or {}).items()}
+    kept = [person_id for name, ref, person_id in named if ref in before.get(name, [])]
+    erased = locks.hold_people(session, named, kept=kept)
+    if record_type is rt.SESSION and values.get("notes") and row["supervisee_id"] in erased:
+        raise Conflict(f"notes: {values['supervisee']!r} has been erased; their sessions keep no notes")
+
+
+def hold_people_of(session: Session, record_type: rt.RecordType, values: Mapping[str, Any]) -> None:
+    """Lock the people an existing record names (to remove or end it); refused when one
+    of them was erased since the record was read."""
+    row, co_teacher_ids = _resolve(session, record_type, values)
+    _hold(session, record_type, values, row, co_teacher_ids, replacing=values)
 
 
 def _not_yours(record_type: rt.RecordType, record_id: int) -> str:
@@ -150,6 +184,7 @@ def update_record(
     values = read_record(record_type, merged, today or dt.date.today())
     row, co_teacher_ids = _resolve(session, record_type, values)
     table = TABLES[record_type.name]
+    _hold(session, record_type, values, row, co_teacher_ids, replacing=current)
     _check_registry_rules(session, record_type, values, replacing=current)
     differences = {
         name: [audit.plain(current.get(name)), audit.plain(values.get(name))]
@@ -214,6 +249,7 @@ def end_supervision(
         "supervisee_id": ("person", "supervisee", supervisee),
         "programme_id": ("programme", "programme", programme),
     }
+    locks.hold_refs(session, [("supervisor", supervisor), ("supervisee", supervisee)], kept=True)
     current = _find(session, link, references, link.ended_on.is_(None))
     if current is None:
         raise NotFound(f"supervisor: {supervisor!r} has no current {programme} supervision link with {supervisee!r}")
@@ -364,6 +400,7 @@ def withdraw_nomination(
     """Remove a successor nomination (the audit trail keeps that it existed)."""
     nomination = models.Nomination
     references = {"person_id": ("person", "candidate", person), "programme_id": ("programme", "programme", programme)}
+    locks.hold_refs(session, [("candidate", person)], kept=True)
     found = _find(session, nomination, references, nomination.region == region, nomination.role == role)
     if found is None:
         raise NotFound(f"candidate: {person!r} is not nominated for {role}/{programme}/{region}")

@@ -9,7 +9,7 @@ import hashlib
 import json
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import models
@@ -65,3 +65,17 @@ def restore_retired(session: Session, record_type: rt.RecordType, rows: Iterable
     """Forget the retirement of `rows` (an import with --restore brought them back)."""
     for row in rows:
         unretire(session, record_type, row)
+
+
+def rewrite(session: Session, row_id: int, record_type: rt.RecordType, values: dict) -> None:
+    """Give a retired row new values (an erasure took a person out of them), under their
+    fingerprint; dropped when the same values are retired already."""
+    retired = models.RetiredRow
+    fingerprint = _fingerprint(record_type, values)
+    same = select(retired.id).where(
+        retired.record_type == record_type.type_name, retired.fingerprint == fingerprint, retired.id != row_id
+    )
+    if session.execute(same).first() is not None:
+        session.execute(delete(retired).where(retired.id == row_id))
+    else:
+        session.execute(update(retired).where(retired.id == row_id).values(values=values, fingerprint=fingerprint))

@@ -10,6 +10,7 @@ from typing import Any, Mapping
 
 from sqlalchemy.orm import Session
 
+from . import locks
 from . import recordtypes as rt
 from .bundle import agreement
 from .bundle.scope import Scope
@@ -48,6 +49,8 @@ def log_session(
         raise Invalid(f"supervisee: {repeated[0]!r} is given twice")
     if kind == "individual" and len(supervisees) > 1:
         raise Invalid(f"kind: an individual session has one supervisee, not {len(supervisees)}; use group")
+    # Everyone present, locked at once in id order, before any of their rows is written.
+    locks.hold_refs(session, [("supervisor", supervisor), *(("supervisee", ref) for ref in supervisees)])
     rows = [
         add_record(
             session,

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from . import audit, fields, models
+from . import audit, fields, locks, models
 from . import recordtypes as rt
 from .rows import find_row, require_notes_readable, rows_where
 from .bundle.tables import TABLES
@@ -256,6 +256,9 @@ def sessions(session: Session, filters: Filters, *, notes_read_by: str | None = 
         require_notes_readable(
             session, "show-notes", "a supervisor reads their own sessions' notes in the my_session_notes view"
         )
+    if notes_read_by is not None and filters.person:
+        # The reading's audit entry names the person: not someone being erased meanwhile.
+        locks.hold_refs(session, [("person", filters.person)], kept=True, strict=True)
     rows = list_records(session, rt.SESSION, filters)
     if notes_read_by is None:
         for row in rows:

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import String, Text, select
+from sqlalchemy import JSON, String, Text, cast, func, or_, select
 
 from mbp_registry.registry import recordtypes as rt
 from mbp_registry.registry.models import Base
@@ -87,14 +87,17 @@ def prefixed_bundle(source: Path, destination: Path, prefix: str) -> dict[str, i
 # --- scanning every text column
 
 
-def text_cells_containing(engine, needle: str) -> list[tuple[str, str, str]]:
-    """(table, column, value) of every text cell of the registry that contains `needle`."""
+def text_cells_containing(engine, needle: str, *more: str) -> list[tuple[str, str, str]]:
+    """(table, column, value) of every text cell of the registry (JSON read as its text)
+    that contains `needle` (or one of `more`), in any case."""
     found = []
     with engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
             for column in table.columns:
-                if isinstance(column.type, (String, Text)):
-                    query = select(column).where(column.contains(needle, autoescape=True))
+                if isinstance(column.type, (String, Text, JSON)):
+                    cell = cast(column, Text)
+                    contains = [func.lower(cell).contains(text.lower(), autoescape=True) for text in (needle, *more)]
+                    query = select(cell).where(or_(*contains))
                     found += [(table.name, column.name, value) for value in connection.execute(query).scalars()]
     return found
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from .. import audit, history, retired
 from ..errors import Invalid, RegistryError
 from ..files import private_file
+from ..locks import lock_everyone
 from .agreement import bundle_warnings
 from .checks import cross_record_errors
 from .manifest import check_manifest
@@ -63,6 +64,7 @@ def import_bundle(
     directory = Path(directory)
     if not directory.is_dir():
         raise Invalid(f"bundle: {str(directory)!r} is not a folder")
+    lock_everyone(session)  # not while someone is being erased
     copy_warnings = check_manifest(directory)
     # On failure the caller rolls back, which also removes the staging tables.
     staging = Staging(session.connection(), progress, restore=restore)
