@@ -113,7 +113,7 @@ def nominate(state: State, post, candidate, readiness, emergency, on) -> None:
 @pass_state
 def withdraw(state: State, post, candidate) -> None:
     """Withdraw a nomination."""
-    from mbp_registry.registry.records import withdraw_nomination
+    from mbp_registry.registry.endings import withdraw_nomination
 
     writing(state, lambda s: withdraw_nomination(s, person=candidate, actor=state.actor, **_post(post)))
     click.echo(f"Withdrew {candidate}'s nomination for {post}.")

@@ -97,7 +97,7 @@ def link(state: State, **raw) -> None:
 @pass_state
 def end(state: State, **given) -> None:
     """End the current supervision link between two people (the history is kept)."""
-    from mbp_registry.registry.records import end_supervision
+    from mbp_registry.registry.endings import end_supervision
 
     values = writing(state, lambda s: end_supervision(s, actor=state.actor, **given))
     click.echo(

@@ -22,7 +22,7 @@ from .bundle.scope import Scope
 from .bundle.tables import REFERENCED, TABLES, column_for, fill_stored_defaults, stored_fields
 from .errors import Conflict, Invalid, NotFound
 from .lineage_guard import hold_lineages, refuse_stored_loop, registry_lineage
-from .rows import find_row, rows_where
+from .rows import find_row
 from .validate import (
     IN_SERVICE_STATUSES,
     describe_key,
@@ -229,54 +229,6 @@ def leave(session: Session, ref: str, *, on: Any, status: str, actor: str, today
     )
 
 
-def end_supervision(
-    session: Session,
-    *,
-    supervisor: str,
-    supervisee: str,
-    programme: str,
-    on: Any,
-    actor: str,
-    today: dt.date | None = None,
-) -> dict:
-    """End the current supervision link between two people in a programme."""
-    from . import fields
-
-    ended_on = fields.required("on", fields.date("on", on))
-    link = models.SupervisionLink
-    references = {
-        "supervisor_id": ("person", "supervisor", supervisor),
-        "supervisee_id": ("person", "supervisee", supervisee),
-        "programme_id": ("programme", "programme", programme),
-    }
-    locks.hold_refs(session, [("supervisor", supervisor), ("supervisee", supervisee)], kept=True)
-    current = _find(session, link, references, link.ended_on.is_(None))
-    if current is None:
-        raise NotFound(f"supervisor: {supervisor!r} has no current {programme} supervision link with {supervisee!r}")
-    if ended_on < current.started_on:
-        raise Invalid(f"on: {ended_on.isoformat()} is before the link's start {current.started_on.isoformat()}")
-    before = {
-        "supervisor": supervisor,
-        "supervisee": supervisee,
-        "programme": programme,
-        "started_on": current.started_on,
-        "ended_on": None,
-    }
-    current.ended_on = ended_on
-    values = {
-        "supervisor": supervisor,
-        "supervisee": supervisee,
-        "programme": programme,
-        "started_on": current.started_on,
-        "ended_on": ended_on,
-    }
-    audit.record_change(
-        session, actor=actor, action="end", record_type=rt.SUPERVISION, values=values,
-        before=audit.snapshot(rt.SUPERVISION, before), after=audit.snapshot(rt.SUPERVISION, values),
-    )
-    return values
-
-
 def _resolve(session: Session, record_type: rt.RecordType, values: Mapping[str, Any]) -> tuple[dict, list[int]]:
     """The table row for checked values, references turned into ids (or NotFound naming
     each missing one), and the ids of a course's co-teachers."""
@@ -287,12 +239,12 @@ def _resolve(session: Session, record_type: rt.RecordType, values: Mapping[str, 
         value = values.get(spec.name)
         if spec.name == "co_teachers":
             for ref in value or []:
-                found = _lookup(session, "person", ref)
+                found = reference_id(session, "person", ref)
                 if found is None:
                     missing.append(missing_reference("co_teachers", "person", ref))
                 co_teacher_ids.append(found)
         elif spec.refers_to:
-            found = None if value is None else _lookup(session, spec.refers_to, value)
+            found = None if value is None else reference_id(session, spec.refers_to, value)
             if value is not None and found is None:
                 missing.append(missing_reference(spec.name, spec.refers_to, value))
             row[column_for(spec)] = found
@@ -304,24 +256,9 @@ def _resolve(session: Session, record_type: rt.RecordType, values: Mapping[str, 
     return row, co_teacher_ids
 
 
-def _lookup(session: Session, kind: str, key: str) -> int | None:
+def reference_id(session: Session, kind: str, key: str) -> int | None:
     table, column = REFERENCED[kind]
     return session.execute(select(table.c.id).where(table.c[column] == key)).scalar()
-
-
-def _id_of(session: Session, kind: str, field_name: str, key: str) -> int:
-    found = _lookup(session, kind, key)
-    if found is None:
-        raise NotFound(missing_reference(field_name, kind, key))
-    return found
-
-
-def _find(session: Session, model, references: Mapping[str, tuple[str, str, str]], *conditions):
-    """The first record of `model` whose reference columns hold the records named by
-    `references` (column -> kind, field name, ref; NotFound for a missing one) and that
-    meets `conditions`, or None."""
-    matches = [getattr(model, column) == _id_of(session, *reference) for column, reference in references.items()]
-    return session.scalars(select(model).where(*matches, *conditions)).first()
 
 
 def _returning(record_type: rt.RecordType, changes: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -366,9 +303,9 @@ def _drop_replaced_edge(session: Session, edges: dict, replaced: Mapping[str, An
     replaced, unless another training record holds the same edge."""
     training = TABLES[rt.TRAINING.name]
     same_pair = [
-        training.c.trainer_id == _lookup(session, "person", replaced["trainer"]),
-        training.c.trainee_id == _lookup(session, "person", replaced["trainee"]),
-        training.c.programme_id == _lookup(session, "programme", replaced["programme"]),
+        training.c.trainer_id == reference_id(session, "person", replaced["trainer"]),
+        training.c.trainee_id == reference_id(session, "person", replaced["trainee"]),
+        training.c.programme_id == reference_id(session, "programme", replaced["programme"]),
         training.c.id != replaced["id"],
     ]
     if session.execute(select(func.count()).where(*same_pair)).scalar_one() == 0:
@@ -392,22 +329,3 @@ def _refuse_duplicate(
     found = session.execute(select(table.c.id).where(and_(*same))).scalar()
     if found is not None:
         raise Conflict(f"already recorded: the {describe_key(record_type, values)}")
-
-
-def withdraw_nomination(
-    session: Session, *, person: str, programme: str, region: str, role: str, actor: str
-) -> None:
-    """Remove a successor nomination (the audit trail keeps that it existed)."""
-    nomination = models.Nomination
-    references = {"person_id": ("person", "candidate", person), "programme_id": ("programme", "programme", programme)}
-    locks.hold_refs(session, [("candidate", person)], kept=True)
-    found = _find(session, nomination, references, nomination.region == region, nomination.role == role)
-    if found is None:
-        raise NotFound(f"candidate: {person!r} is not nominated for {role}/{programme}/{region}")
-    table = TABLES[rt.NOMINATION.name]
-    (removed,) = rows_where(session, rt.NOMINATION, table.c.id == found.id)
-    session.delete(found)
-    audit.record_change(
-        session, actor=actor, action="withdraw", record_type=rt.NOMINATION, values=removed,
-        before=audit.snapshot(rt.NOMINATION, removed),
-    )
