@@ -135,8 +135,10 @@ def people_of(run, *args: str, as_of: str = AS_OF) -> list[dict]:
 
 def row(person: str, *, compliant: bool, cpd_hours: float, retreat_days: float, supervision_sessions: int,
         supervision_required: int, teaching: bool, shortfalls: list[str], lapses_on: str | None,
-        name: str | None = None, organisation: str = "ORG-A", region: str = "North") -> dict:
-    """The whole expected person object of the compliance report."""
+        name: str | None = None, organisation: str = "ORG-A", region: str = "North",
+        practising: bool | None = None, practising_as: list[str] = ()) -> dict:
+    """The whole expected person object of the compliance report (practising when
+    teaching, unless `practising` is given; `practising_as` the reasons)."""
     return {
         "person": person,
         "name": name or f"Name {person}",
@@ -148,6 +150,8 @@ def row(person: str, *, compliant: bool, cpd_hours: float, retreat_days: float, 
         "supervision_sessions": supervision_sessions,
         "supervision_required": supervision_required,
         "teaching": teaching,
+        "practising": teaching if practising is None else practising,
         "shortfalls": shortfalls,
         "lapses_on": lapses_on,
+        "practising_as": list(practising_as),
     }

@@ -44,8 +44,8 @@ def histories(draw):
 policies = st.sampled_from(
     [
         default_policy(),
-        Policy(cpd_hours=10, retreat_days=2.5, sessions_when_teaching=3, sessions_when_not_teaching=1, window_days=90),
-        Policy(cpd_hours=0, retreat_days=0, sessions_when_teaching=2, sessions_when_not_teaching=0),
+        Policy(cpd_hours=10, retreat_days=2.5, sessions_when_practising=3, sessions_when_not_practising=1, window_days=90),
+        Policy(cpd_hours=0, retreat_days=0, sessions_when_practising=2, sessions_when_not_practising=0),
     ]
 )
 
@@ -120,7 +120,7 @@ TEACHING_ENDS_WITH_A_SESSION = {
     "sessions": [(1, 100, "individual"), (1, 50, "group")],
     "courses": [(1, 100)],
 }
-SMALL_POLICY = Policy(cpd_hours=0, retreat_days=0, sessions_when_teaching=2, sessions_when_not_teaching=1)
+SMALL_POLICY = Policy(cpd_hours=0, retreat_days=0, sessions_when_practising=2, sessions_when_not_practising=1)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

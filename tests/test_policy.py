@@ -27,16 +27,27 @@ def test_policy_show_lists_every_default_setting_with_its_source(run):
         "assessed.minimum_stage": "teacher",
         "assessed.statuses": ["active"],
         "cpd.hours": 30,
+        "cpd.event_hours": 0,
+        "cpd.event_categories": ["course", "workshop", "conference"],
         "retreat.days": 5,
+        "retreat.teacher_led": False,
         "supervision.counted_kinds": ["individual", "group"],
-        "supervision.sessions_when_teaching": 12,
-        "supervision.sessions_when_not_teaching": 1,
+        "practising.work": ["teaching", "supervising", "training"],
+        "supervision.sessions_when_practising": 12,
+        "supervision.sessions_when_not_practising": 1,
         "supervision.minutes_each_month": 0,
+        "supervision.group_time": "whole",
+        "supervision.group_half_up_to": 4,
+        "supervision.skip_months_without_practice": False,
+        "new_teachers.years": 0,
+        "new_teachers.hours_per_course": 3,
         "caseload.max_supervisees": 0,
     }
-    assert "Breathworks" in shown["cpd.hours"][1]
-    for setting in ("retreat.days", "supervision.counted_kinds", "supervision.sessions_when_teaching",
-                    "supervision.sessions_when_not_teaching"):
+    assert "Breathworks" in shown["cpd.hours"][1] and "Breathworks" in shown["cpd.event_hours"][1]
+    assert "bacp.co.uk" in shown["supervision.group_half_up_to"][1]
+    for setting in ("retreat.days", "supervision.counted_kinds", "supervision.sessions_when_practising",
+                    "supervision.sessions_when_not_practising", "practising.work", "retreat.teacher_led",
+                    "new_teachers.hours_per_course"):
         assert "BAMBA" in shown[setting][1] and "bamba.org.uk" in shown[setting][1], setting
     assert "BAMBA" in shown["window_days"][1]
     assert "BAMBA" in shown["assessed.minimum_stage"][1]
@@ -95,7 +106,8 @@ def test_without_a_policy_file_the_defaults_apply(run, ten_hours_service):
     assert people_of(run) == [
         # 365-day window: 10 h < 30; the course of 2026-05-15 is in: teaching, 1 < 12
         row("K1", compliant=False, cpd_hours=10.0, retreat_days=5.0, supervision_sessions=1,
-            supervision_required=12, teaching=True, shortfalls=["cpd", "supervision"], lapses_on=None),
+            supervision_required=12, teaching=True, shortfalls=["cpd", "supervision"], lapses_on=None,
+            practising_as=["taught MBCT course C1"]),
         # 10 + 20 = 30 h >= 30; the 20 h of 2026-04-01 leave first, on 2027-04-01
         row("K2", compliant=True, cpd_hours=30.0, retreat_days=5.0, supervision_sessions=1,
             supervision_required=1, teaching=False, shortfalls=[], lapses_on="2027-04-01"),

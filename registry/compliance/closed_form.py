@@ -4,12 +4,14 @@ For each kind of record (CPD hours, retreat days, counted sessions) the per-day 
 `daily` are read, and a window function gives, for each day, the total of the person's
 records dated after it. A record dated r leaves the window on r + W, after which only
 the newer records count; so the person first falls short of a threshold on r + W for
-the earliest r whose newer total is below it. Teaching ends when the last course leaves
+the earliest r whose newer total is below it. Practising ends when the last day of
+practising work (a course started, a qualifying session given, someone trained) leaves
 the window, lowering the sessions required.
 
 This gives the same standing and lapse dates as the per-person engine (`rolling`; a
 test holds them equal) in one pass of the database over a covering index, returning one
-row per person. The monthly-minutes rule has no such closed form: it uses `rolling`.
+row per person. The monthly-minutes rule and the new teachers' rule (two series that
+leave the window at different paces) have no such closed form: they use `rolling`.
 """
 
 from __future__ import annotations
@@ -27,7 +29,11 @@ from .standing import Standing, Thresholds, standing_of
 
 def supports(policy: Policy) -> bool:
     """Whether this closed form applies to the policy."""
-    return not policy.minutes_each_month and policy.sessions_when_not_teaching <= policy.sessions_when_teaching
+    return (
+        not policy.minutes_each_month
+        and not policy.new_teacher_years
+        and policy.sessions_when_not_practising <= policy.sessions_when_practising
+    )
 
 
 def _per_person(connection, daily, thresholds: Iterable[int]) -> dict[int, tuple]:
@@ -51,6 +57,18 @@ def _per_person(connection, daily, thresholds: Iterable[int]) -> dict[int, tuple
     return {row[0]: tuple(row[1:]) for row in connection.execute(query).all()}
 
 
+def _last_work(connection, sums: DailySums) -> dict[int, dict[str, int]]:
+    """Per person: the last day of each kind of practising work in the window."""
+    practice = sums.practice().subquery()
+    query = select(practice.c.person_id, practice.c.work, func.max(practice.c.day)).group_by(
+        practice.c.person_id, practice.c.work
+    )
+    last: dict[int, dict[str, int]] = {}
+    for person_id, work, day in connection.execute(query):
+        last.setdefault(person_id, {})[work] = day
+    return last
+
+
 def evaluate(session: Session, people_ids: set[int], as_of: dt.date, policy: Policy) -> dict[int, tuple]:
     """For each of `people_ids`: (Standing now, lapses_on, Standing on that day with only
     the failing requirements' amounts). Everyone's records are read (a filter by person
@@ -58,22 +76,23 @@ def evaluate(session: Session, people_ids: set[int], as_of: dt.date, policy: Pol
     connection = session.connection()
     sums = DailySums(connection.dialect.name, as_of, policy)
     thresholds = Thresholds.of(policy)
-    cpd = _per_person(connection, sums.cpd(), [thresholds.cpd])
-    retreat = _per_person(connection, sums.retreats(), [thresholds.retreat])
-    sessions = _per_person(
-        connection, sums.sessions(), [thresholds.sessions_when_teaching, thresholds.sessions_when_not_teaching]
-    )
-    teaching = sums.teaching().subquery()
-    last_taught = dict(
-        connection.execute(select(teaching.c.person_id, func.max(teaching.c.day)).group_by(teaching.c.person_id)).all()
-    )
-    outlook = _Outlook(thresholds, policy.window_days)
+    series = {
+        "cpd": _per_person(connection, sums.cpd(), [thresholds.cpd]),
+        "events": _per_person(connection, sums.cpd(events=True), [thresholds.events]) if thresholds.events else {},
+        "retreat": _per_person(connection, sums.retreats(), [thresholds.retreat]),
+        "supervision": _per_person(
+            connection,
+            sums.sessions(),
+            [thresholds.sessions_when_practising, thresholds.sessions_when_not_practising],
+        ),
+    }
+    last_work = _last_work(connection, sums)
+    outlook = _Outlook(thresholds, policy)
+    nothing = {"supervision": (0, None, None, None, None)}
     return {
         person_id: outlook(
-            cpd.get(person_id, (0, None, None)),
-            retreat.get(person_id, (0, None, None)),
-            sessions.get(person_id, (0, None, None, None, None)),
-            last_taught.get(person_id),
+            {name: rows.get(person_id, nothing.get(name, (0, None, None))) for name, rows in series.items()},
+            last_work.get(person_id, {}),
         )
         for person_id in people_ids
     }
@@ -81,44 +100,47 @@ def evaluate(session: Session, people_ids: set[int], as_of: dt.date, policy: Pol
 
 class _Outlook:
     """One person's standing now, lapse date and standing then, from their rows of
-    `_per_person` and the day they last started teaching a course in the window."""
+    `_per_person` and the last day of each kind of their practising work in the window."""
 
-    def __init__(self, thresholds: Thresholds, window: int):
+    def __init__(self, thresholds: Thresholds, policy: Policy):
         self.thresholds = thresholds
-        self.window = window
+        self.window = policy.window_days
+        self.work = policy.practising_work
 
-    def __call__(self, cpd, retreat, sessions, last_taught) -> tuple[Standing, dt.date | None, Standing | None]:
-        teaching = last_taught is not None
-        now = standing_of(self.thresholds, cpd=cpd[0], retreat=retreat[0], sessions=sessions[0], teaching=teaching)
-        teaching_ends = last_taught + self.window if teaching else None
-        failing = {} if now.shortfalls else self._failing(cpd, retreat, sessions, teaching_ends)
+    def __call__(self, rows: dict[str, tuple], last_work: dict[str, int]):
+        teaching = "teaching" in last_work
+        practised = [last_work[work] for work in self.work if work in last_work]
+        practising_ends = max(practised) + self.window if practised else None
+        amounts = {name: rows[name][0] for name in ("cpd", "events", "retreat")}
+        now = self._standing(amounts, rows["supervision"][0], teaching, practising_ends is not None)
+        failing = {} if now.shortfalls else self._failing(rows, practising_ends)
         if not failing:
             return now, None, None
         lapse = min(day for day, _ in failing.values())
         left = {name: amount for name, (day, amount) in failing.items() if day == lapse}
-        teaching_then = teaching and lapse < teaching_ends
-        then = standing_of(
-            self.thresholds,
-            cpd=left.get("cpd", self.thresholds.cpd),
-            retreat=left.get("retreat", self.thresholds.retreat),
-            sessions=left.get("supervision", self.thresholds.sessions_required(teaching_then)),
-            teaching=teaching_then,
-        )
+        practising_then = practising_ends is not None and lapse < practising_ends
+        teaching_then = teaching and lapse < last_work["teaching"] + self.window
+        then_amounts = {
+            name: left.get(name, getattr(self.thresholds, name)) for name in ("cpd", "events", "retreat")
+        }
+        sessions_then = left.get("supervision", self.thresholds.sessions_required(practising_then))
+        then = self._standing(then_amounts, sessions_then, teaching_then, practising_then)
         return now, dt.date.fromordinal(lapse), then
 
-    def _failing(self, cpd, retreat, sessions, teaching_ends) -> dict[str, tuple[int, int]]:
+    def _standing(self, amounts: dict[str, int], sessions: int, teaching: bool, practising: bool) -> Standing:
+        return standing_of(self.thresholds, sessions=sessions, teaching=teaching, practising=practising, **amounts)
+
+    def _failing(self, rows: dict[str, tuple], practising_ends: int | None) -> dict[str, tuple[int, int]]:
         """The day each requirement would first fail, with what would be left then."""
         window = self.window
-        _, cpd_day, cpd_left = cpd
-        _, retreat_day, retreat_left = retreat
-        _, teach_day, teach_left, other_day, other_left = sessions
         failing = {}
-        if cpd_day is not None:
-            failing["cpd"] = (cpd_day + window, cpd_left)
-        if retreat_day is not None:
-            failing["retreat"] = (retreat_day + window, retreat_left)
-        if teaching_ends is not None and teach_day is not None and teach_day + window < teaching_ends:
-            failing["supervision"] = (teach_day + window, teach_left)
+        for name in ("cpd", "events", "retreat"):
+            _, day, left = rows[name]
+            if day is not None:
+                failing[name] = (day + window, left)
+        _, practising_day, practising_left, other_day, other_left = rows["supervision"]
+        if practising_ends is not None and practising_day is not None and practising_day + window < practising_ends:
+            failing["supervision"] = (practising_day + window, practising_left)
         elif other_day is not None:
             failing["supervision"] = (other_day + window, other_left)
         return failing

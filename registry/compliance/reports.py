@@ -23,6 +23,8 @@ from ..vocab import STAGE_RANK
 from . import closed_form, rolling
 from .assessed import Scope, assessed_people, person_info
 from .daily import taught_courses
+from .explain import explain
+from .practice import add_practising_as
 from .standing import REQUIREMENTS, Standing, figures
 
 
@@ -44,7 +46,7 @@ def _outlooks(
 def _report_row(info: dict, standing: Standing, lapses: dt.date | None, policy: Policy) -> dict:
     """One person's row of the compliance report."""
     compliant = not standing.shortfalls
-    row = {**info, "compliant": compliant, **figures(standing), "lapses_on": lapses if compliant else None}
+    row = {**info, "compliant": compliant, **figures(standing, policy), "lapses_on": lapses if compliant else None}
     if policy.minutes_each_month:
         row["supervision_months_short"] = standing.short_months
     return row
@@ -68,20 +70,26 @@ def compliance_report(
         if only_noncompliant and not standing.shortfalls:
             continue
         rows.append(_report_row(info, standing, lapses, policy))
+    add_practising_as(session, rows, as_of, policy)
     return {"as_of": as_of, "policy": policy.name, "people": rows}
 
 
 def needs(row: dict, policy: Policy) -> list[str]:
     """What a person must still do, in words a lead can act on."""
     said = []
-    if "cpd" in row["shortfalls"]:
+    if "cpd" in row["shortfalls"] and row["cpd_hours"] < policy.cpd_hours:
         said.append(f"needs {_number(policy.cpd_hours - row['cpd_hours'])} more CPD hours")
+    if "cpd" in row["shortfalls"] and row.get("cpd_event_hours", policy.cpd_event_hours) < policy.cpd_event_hours:
+        said.append(f"needs {_number(policy.cpd_event_hours - row['cpd_event_hours'])} more hours of CPD events")
     if "retreat" in row["shortfalls"]:
         said.append(f"needs {_number(policy.retreat_days - row['retreat_days'])} more retreat days")
     if "supervision" in row["shortfalls"]:
         missing = row["supervision_required"] - row["supervision_sessions"]
         if missing > 0:
             said.append(f"needs {missing} more supervision session{'s' if missing != 1 else ''}")
+        hours, hours_required = row.get("supervision_hours"), row.get("supervision_hours_required")
+        if hours_required is not None and hours < hours_required:
+            said.append(f"needs {_number(hours_required - hours)} more hours of supervision as a new teacher")
         for month in row.get("supervision_months_short") or []:
             said.append(f"needs {policy.minutes_each_month} minutes of supervision in {month}")
     return said
@@ -106,7 +114,7 @@ def due(
     for info, _, lapse, then in _outlooks(session, as_of, policy, scope or Scope(), in_database):
         if lapse is None or lapse > limit:
             continue
-        at_lapse = {**figures(then), "supervision_months_short": then.short_months}
+        at_lapse = {**figures(then, policy), "supervision_months_short": then.short_months}
         rows.append(
             {
                 **info,
@@ -224,4 +232,11 @@ def person_compliance(session: Session, ref: str, *, as_of: dt.date, policy: Pol
     info, assessor = assessed[0]
     now, lapses, _ = assessor.outlook(as_of)
     row = _report_row(info, now, lapses, policy)
-    return {**row, "needs": needs(row, policy), "leaving_window_next": assessor.leaving_next(as_of)}
+    add_practising_as(session, [row], as_of, policy)
+    person_id = session.execute(select(models.Person.id).where(models.Person.ref == ref)).scalar_one()
+    return {
+        **row,
+        "needs": needs(row, policy),
+        "records": explain(session, person_id, as_of, policy),
+        "leaving_window_next": assessor.leaving_next(as_of),
+    }
