@@ -10,8 +10,8 @@ the window, lowering the sessions required.
 
 This gives the same standing and lapse dates as the per-person engine (`rolling`; a
 test holds them equal) in one pass of the database over a covering index, returning one
-row per person. The monthly-minutes rule and the new teachers' rule (two series that
-leave the window at different paces) have no such closed form: they use `rolling`.
+row per person (the new teachers' rule, minutes against courses, in `new_teachers`).
+The monthly-minutes rule has no such closed form: it uses `rolling`.
 """
 
 from __future__ import annotations
@@ -24,16 +24,13 @@ from sqlalchemy.orm import Session
 
 from ..policy import Policy
 from .daily import DailySums
+from .new_teachers import balances, new_until
 from .standing import Standing, Thresholds, standing_of
 
 
 def supports(policy: Policy) -> bool:
     """Whether this closed form applies to the policy."""
-    return (
-        not policy.minutes_each_month
-        and not policy.new_teacher_years
-        and policy.sessions_when_not_practising <= policy.sessions_when_practising
-    )
+    return not policy.minutes_each_month and policy.sessions_when_not_practising <= policy.sessions_when_practising
 
 
 def _per_person(connection, daily, thresholds: Iterable[int]) -> dict[int, tuple]:
@@ -86,13 +83,17 @@ def evaluate(session: Session, people_ids: set[int], as_of: dt.date, policy: Pol
             [thresholds.sessions_when_practising, thresholds.sessions_when_not_practising],
         ),
     }
+    if policy.new_teacher_years:
+        series["new_teacher"] = balances(connection, sums, thresholds.per_course)
+    until = new_until(connection, policy)
     last_work = _last_work(connection, sums)
-    outlook = _Outlook(thresholds, policy)
-    nothing = {"supervision": (0, None, None, None, None)}
+    outlook = _Outlook(thresholds, policy, as_of)
+    nothing = {"supervision": (0, None, None, None, None), "new_teacher": (0, 0, None, None, None)}
     return {
         person_id: outlook(
             {name: rows.get(person_id, nothing.get(name, (0, None, None))) for name, rows in series.items()},
             last_work.get(person_id, {}),
+            until.get(person_id),
         )
         for person_id in people_ids
     }
@@ -102,18 +103,24 @@ class _Outlook:
     """One person's standing now, lapse date and standing then, from their rows of
     `_per_person` and the last day of each kind of their practising work in the window."""
 
-    def __init__(self, thresholds: Thresholds, policy: Policy):
+    def __init__(self, thresholds: Thresholds, policy: Policy, as_of: dt.date):
         self.thresholds = thresholds
         self.window = policy.window_days
         self.work = policy.practising_work
+        self.today = as_of.toordinal()
 
-    def __call__(self, rows: dict[str, tuple], last_work: dict[str, int]):
+    def __call__(self, rows: dict[str, tuple], last_work: dict[str, int], new_until: int | None):
         teaching = "teaching" in last_work
         practised = [last_work[work] for work in self.work if work in last_work]
         practising_ends = max(practised) + self.window if practised else None
         amounts = {name: rows[name][0] for name in ("cpd", "events", "retreat")}
+        minutes, courses, *_ = rows.get("new_teacher", (0, 0))
+        if new_until is not None and self.today < new_until:
+            amounts |= {"minutes": minutes, "minutes_required": courses * self.thresholds.per_course}
+        else:
+            amounts |= {"minutes": minutes}
         now = self._standing(amounts, rows["supervision"][0], teaching, practising_ends is not None)
-        failing = {} if now.shortfalls else self._failing(rows, practising_ends)
+        failing = {} if now.shortfalls else self._failing(rows, practising_ends, new_until)
         if not failing:
             return now, None, None
         lapse = min(day for day, _ in failing.values())
@@ -123,6 +130,9 @@ class _Outlook:
         then_amounts = {
             name: left.get(name, getattr(self.thresholds, name)) for name in ("cpd", "events", "retreat")
         }
+        if "new_teacher" in left:
+            minutes_left, courses_left = left["new_teacher"]
+            then_amounts |= {"minutes": minutes_left, "minutes_required": courses_left * self.thresholds.per_course}
         sessions_then = left.get("supervision", self.thresholds.sessions_required(practising_then))
         then = self._standing(then_amounts, sessions_then, teaching_then, practising_then)
         return now, dt.date.fromordinal(lapse), then
@@ -130,7 +140,7 @@ class _Outlook:
     def _standing(self, amounts: dict[str, int], sessions: int, teaching: bool, practising: bool) -> Standing:
         return standing_of(self.thresholds, sessions=sessions, teaching=teaching, practising=practising, **amounts)
 
-    def _failing(self, rows: dict[str, tuple], practising_ends: int | None) -> dict[str, tuple[int, int]]:
+    def _failing(self, rows: dict[str, tuple], practising_ends: int | None, new_until: int | None) -> dict[str, tuple]:
         """The day each requirement would first fail, with what would be left then."""
         window = self.window
         failing = {}
@@ -143,4 +153,8 @@ class _Outlook:
             failing["supervision"] = (practising_day + window, practising_left)
         elif other_day is not None:
             failing["supervision"] = (other_day + window, other_left)
+        if "new_teacher" in rows and new_until is not None:
+            _, _, short_day, minutes_left, courses_left = rows["new_teacher"]
+            if short_day is not None and short_day + window < new_until:
+                failing["new_teacher"] = (short_day + window, (minutes_left, courses_left))
         return failing

@@ -17,14 +17,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import models
 from ..policy import Policy
-from ..queries import qualified_since
 from .assessed import Scope, assessed_people, person_info
 from .daily import DailySums
+from .new_teachers import new_until
 from .standing import Standing, Thresholds, standing_of
 
 
@@ -201,24 +200,9 @@ def _histories(session: Session, people, as_of: dt.date, policy: Policy) -> dict
     for person_id, day, amount, work in rows(sums.practice()):
         if work in policy.practising_work:
             histories[person_id].practice.append((day, int(amount)))
-    if policy.new_teacher_years:
-        for person_id, since in connection.execute(new_teachers(people, policy)):
-            histories[person_id].new_until = _years_after(since, policy.new_teacher_years).toordinal()
+    for person_id, day in new_until(connection, policy, people).items():
+        histories[person_id].new_until = day
     return histories
-
-
-def new_teachers(people, policy: Policy):
-    """The first day on which each of `people` held stage teacher or higher (any programme)."""
-    teachers = qualified_since("teacher")
-    return select(teachers.c.person_id, teachers.c.since).where(teachers.c.person_id.in_(people))
-
-
-def _years_after(day: dt.date, years: int) -> dt.date:
-    """The same day `years` later (28 February for a 29 February that has none)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def assess(session: Session, as_of: dt.date, policy: Policy, scope: Scope | None = None) -> list[tuple[dict, Assessor]]:
