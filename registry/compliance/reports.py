@@ -80,7 +80,7 @@ def needs(row: dict, policy: Policy) -> list[str]:
     if "cpd" in row["shortfalls"] and row["cpd_hours"] < policy.cpd_hours:
         said.append(f"needs {_number(policy.cpd_hours - row['cpd_hours'])} more CPD hours")
     if "cpd" in row["shortfalls"] and row.get("cpd_event_hours", policy.cpd_event_hours) < policy.cpd_event_hours:
-        said.append(f"needs {_number(policy.cpd_event_hours - row['cpd_event_hours'])} more hours of CPD events")
+        said.append(f"needs {_hours(policy.cpd_event_hours - row['cpd_event_hours'])} of CPD events")
     if "retreat" in row["shortfalls"]:
         said.append(f"needs {_number(policy.retreat_days - row['retreat_days'])} more retreat days")
     if "supervision" in row["shortfalls"]:
@@ -89,7 +89,7 @@ def needs(row: dict, policy: Policy) -> list[str]:
             said.append(f"needs {missing} more supervision session{'s' if missing != 1 else ''}")
         hours, hours_required = row.get("supervision_hours"), row.get("supervision_hours_required")
         if hours_required is not None and hours < hours_required:
-            said.append(f"needs {_number(hours_required - hours)} more hours of supervision as a new teacher")
+            said.append(f"needs {_hours(hours_required - hours)} of supervision as a new teacher")
         for month in row.get("supervision_months_short") or []:
             said.append(f"needs {policy.minutes_each_month} minutes of supervision in {month}")
     return said
@@ -97,6 +97,10 @@ def needs(row: dict, policy: Policy) -> list[str]:
 
 def _number(value: float) -> str:
     return f"{round(value, 2):g}"
+
+
+def _hours(value: float) -> str:
+    return f"{_number(value)} more hour{'' if _number(value) == '1' else 's'}"
 
 
 def due(
