@@ -256,3 +256,18 @@ def test_nmc_revalidation_example_35_hours_over_3_years_20_participatory(run, en
     }
     assert dt.date(2023, 9, 1) + dt.timedelta(days=1095) == dt.date(2026, 8, 31)
     engines_agree(engine, "nmc-revalidation")
+
+
+# --- the sample service ------------------------------------------------------------------------
+
+
+def test_the_demo_shows_a_non_teaching_supervisor_needing_12_and_a_session_that_does_not_count(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the demo writes its annual report in the current directory
+    assert run("demo").exit_code == 0
+    people = {p["person"]: p for p in compliance(run, as_of="2026-11-30")["people"]}
+    r01 = people["R01"]
+    assert (r01["teaching"], r01["practising"], r01["supervision_required"]) == (False, True, 12)
+    assert r01["practising_as"][0].startswith("supervises ")
+    records = ok_json(run, "person", "show", "T011", "--as-of", "2026-11-30")["compliance"]["records"]
+    assert {"dated": "2026-10-14", "record": "session", "what": "individual session with T006, 60 minutes",
+            "counts": False, "why": "T006 did not hold stage supervisor or higher on that day"} in records

@@ -58,15 +58,14 @@ def _teaching(connection, sums, person, only):
         .where(*only)
         .order_by(person.c.ref, taught.c.start_on, course.c.code)
     )
-    courses: dict[str, list[str]] = defaultdict(list)
+    courses: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for ref, programme_code, course_code in connection.execute(query):
-        courses[ref].append(f"{programme_code} {course_code}")
-    for ref, named in courses.items():
-        if len(named) == 1:
-            programme_code, course_code = named[0].split(" ", 1)
-            yield ref, f"taught {programme_code} course {course_code}"
-        else:
-            yield ref, f"taught {len(named)} courses: {_listed(named)}"
+        courses[ref].setdefault(programme_code, []).append(course_code)
+    for ref, by_programme in courses.items():
+        taught = [
+            f"{code} course{'s' if len(named) > 1 else ''} {_listed(named)}" for code, named in by_programme.items()
+        ]
+        yield ref, "taught " + " and ".join(taught)
 
 
 def _supervising(connection, sums, person, only):
