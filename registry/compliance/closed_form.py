@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from ..policy import Policy
 from .daily import DailySums
 from .new_teachers import balances, new_until
+from .practice import Work
 from .standing import Standing, Thresholds, standing_of
 
 
@@ -54,22 +55,13 @@ def _per_person(connection, daily, thresholds: Iterable[int]) -> dict[int, tuple
     return {row[0]: tuple(row[1:]) for row in connection.execute(query).all()}
 
 
-def _last_work(connection, sums: DailySums) -> dict[int, dict[str, int]]:
-    """Per person: the last day of each kind of practising work in the window."""
-    practice = sums.practice().subquery()
-    query = select(practice.c.person_id, practice.c.work, func.max(practice.c.day)).group_by(
-        practice.c.person_id, practice.c.work
-    )
-    last: dict[int, dict[str, int]] = {}
-    for person_id, work, day in connection.execute(query):
-        last.setdefault(person_id, {})[work] = day
-    return last
-
-
-def evaluate(session: Session, people_ids: set[int], as_of: dt.date, policy: Policy) -> dict[int, tuple]:
+def evaluate(
+    session: Session, people_ids: set[int], as_of: dt.date, policy: Policy, work: dict[int, Work]
+) -> dict[int, tuple]:
     """For each of `people_ids`: (Standing now, lapses_on, Standing on that day with only
-    the failing requirements' amounts). Everyone's records are read (a filter by person
-    costs more than it saves); only the people asked for are evaluated."""
+    the failing requirements' amounts), given everyone's practising `work` in the window.
+    Everyone's records are read (a filter by person costs more than it saves); only the
+    people asked for are evaluated."""
     connection = session.connection()
     sums = DailySums(connection.dialect.name, as_of, policy)
     thresholds = Thresholds.of(policy)
@@ -86,13 +78,12 @@ def evaluate(session: Session, people_ids: set[int], as_of: dt.date, policy: Pol
     if policy.new_teacher_years:
         series["new_teacher"] = balances(connection, sums, thresholds.per_course)
     until = new_until(connection, policy)
-    last_work = _last_work(connection, sums)
     outlook = _Outlook(thresholds, policy, as_of)
     nothing = {"supervision": (0, None, None, None, None), "new_teacher": (0, 0, None, None, None)}
     return {
         person_id: outlook(
             {name: rows.get(person_id, nothing.get(name, (0, None, None))) for name, rows in series.items()},
-            last_work.get(person_id, {}),
+            work[person_id].last if person_id in work else {},
             until.get(person_id),
         )
         for person_id in people_ids

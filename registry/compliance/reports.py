@@ -22,23 +22,27 @@ from ..queries import highest_stages
 from ..vocab import STAGE_RANK
 from . import closed_form, rolling
 from .assessed import Scope, assessed_people, person_info
-from .daily import taught_courses
+from .daily import DailySums, taught_courses
 from .explain import explain
-from .practice import add_practising_as
+from .practice import Work, add_practising_as, work_in_window
 from .standing import REQUIREMENTS, Standing, figures
 
 
 def _outlooks(
-    session: Session, as_of: dt.date, policy: Policy, scope: Scope, in_database: bool
+    session: Session, as_of: dt.date, policy: Policy, scope: Scope, in_database: bool, work: dict[str, Work]
 ) -> Iterator[tuple[dict, Standing, dt.date | None, Standing | None]]:
     """(person info, Standing now, lapses_on, Standing on the lapse day) for each assessed
-    person, sorted by ref. The last two are None for a person not compliant now."""
+    person, sorted by ref. The last two are None for a person not compliant now. Fills
+    `work` (by ref) with everyone's practising work in the window."""
+    connection = session.connection()
+    by_id = work_in_window(connection, DailySums(connection.dialect.name, as_of, policy))
+    work.update((entry.ref, entry) for entry in by_id.values())
     if not (in_database and closed_form.supports(policy)):
         for info, assessor in rolling.assess(session, as_of, policy, scope):
             yield (info, *assessor.outlook(as_of))
         return
     people = session.execute(assessed_people(as_of, policy, scope)).all()
-    evaluated = closed_form.evaluate(session, {row[0] for row in people}, as_of, policy)
+    evaluated = closed_form.evaluate(session, {row[0] for row in people}, as_of, policy, by_id)
     for person_id, ref, name, organisation, region in people:
         yield (person_info(ref, name, organisation, region), *evaluated[person_id])
 
@@ -65,12 +69,12 @@ def compliance_report(
 
     The database computes it where the policy allows (closed_form); `in_database=False`
     asks for the same report from each person's dated records, one pass each."""
-    rows = []
-    for info, standing, lapses, _ in _outlooks(session, as_of, policy, scope or Scope(), in_database):
+    rows, work = [], {}
+    for info, standing, lapses, _ in _outlooks(session, as_of, policy, scope or Scope(), in_database, work):
         if only_noncompliant and not standing.shortfalls:
             continue
         rows.append(_report_row(info, standing, lapses, policy))
-    add_practising_as(session, rows, as_of, policy)
+    add_practising_as(rows, work, policy)
     return {"as_of": as_of, "policy": policy.name, "people": rows}
 
 
@@ -115,7 +119,7 @@ def due(
     """Compliant people who lapse within `within` days, soonest first, with what they must do."""
     limit = as_of + dt.timedelta(days=within)
     rows = []
-    for info, _, lapse, then in _outlooks(session, as_of, policy, scope or Scope(), in_database):
+    for info, _, lapse, then in _outlooks(session, as_of, policy, scope or Scope(), in_database, {}):
         if lapse is None or lapse > limit:
             continue
         at_lapse = {**figures(then, policy), "supervision_months_short": then.short_months}
@@ -236,7 +240,9 @@ def person_compliance(session: Session, ref: str, *, as_of: dt.date, policy: Pol
     info, assessor = assessed[0]
     now, lapses, _ = assessor.outlook(as_of)
     row = _report_row(info, now, lapses, policy)
-    add_practising_as(session, [row], as_of, policy)
+    connection = session.connection()
+    work = work_in_window(connection, DailySums(connection.dialect.name, as_of, policy), ref)
+    add_practising_as([row], {entry.ref: entry for entry in work.values()}, policy)
     person_id = session.execute(select(models.Person.id).where(models.Person.ref == ref)).scalar_one()
     return {
         **row,
