@@ -70,10 +70,14 @@ practice AS (
     UNION ALL SELECT supervisor_id, {day_held} FROM counted
     UNION ALL SELECT trainer_id, {day_trained} FROM training WHERE trained_on > {start} AND trained_on <= {as_of}) t
   GROUP BY person_id
+),
+supervisees AS (
+  SELECT supervisor_id AS person_id, COUNT(DISTINCT supervisee_id) AS n FROM counted GROUP BY supervisor_id
 )
 SELECT a.ref, COALESCE(c.total, 0), COALESCE(r.total, 0), COALESCE(s.total, 0), t.last_day,
-       c.binding, r.binding, s.binding_practising, s.binding_other
+       c.binding, r.binding, s.binding_practising, s.binding_other, n.n
 FROM assessed a
+LEFT JOIN supervisees n ON n.person_id = a.id
 LEFT JOIN cpd c ON c.person_id = a.id
 LEFT JOIN retreat r ON r.person_id = a.id
 LEFT JOIN supervision s ON s.person_id = a.id
@@ -82,15 +86,56 @@ ORDER BY a.ref
 """
 
 
+# Why a person is practising, in the report's words: courses and trainees in the window.
+WORK_SQL = """
+SELECT p.ref, 'teaching', g.code, c.code FROM (
+    SELECT lead_id AS person_id, id AS course_id FROM courses
+    UNION ALL SELECT person_id, course_id FROM course_co_teachers) t
+  JOIN courses c ON c.id = t.course_id JOIN programmes g ON g.id = c.programme_id JOIN people p ON p.id = t.person_id
+  WHERE c.start_on > {start} AND c.start_on <= {as_of}
+UNION ALL
+SELECT p.ref, 'training', NULL, e.ref FROM training x JOIN people p ON p.id = x.trainer_id JOIN people e ON e.id = x.trainee_id
+  WHERE x.trained_on > {start} AND x.trained_on <= {as_of}
+"""
+
+
+def listed(names: list[str]) -> str:
+    shown = ", ".join(names[:3])
+    return shown if len(names) <= 3 else f"{shown} and {len(names) - 3} more"
+
+
+def phrases(work: dict, supervisees) -> list[str]:
+    said = []
+    if "teaching" in work:
+        said.append("taught " + " and ".join(
+            f"{code} course{'s' if len(named) > 1 else ''} {listed(named)}" for code, named in work["teaching"].items()))
+    if supervisees:
+        said.append(f"supervises {supervisees} {'person' if supervisees == 1 else 'people'}")
+    if "training" in work:
+        said.append(f"trained {listed(list(dict.fromkeys(work['training'])))}")
+    return said
+
+
+def work_of(connection, sql: str) -> dict:
+    work: dict = {}
+    for ref, kind, programme, name in connection.execute(sql).fetchall():
+        entry = work.setdefault(ref, {})
+        if kind == "teaching":
+            entry.setdefault("teaching", {}).setdefault(programme, []).append(name)
+        else:
+            entry.setdefault("training", []).append(name)
+    return work
+
+
 def day_sql(backend: str, column: str) -> str:
     if backend == "sqlite":
         return f"CAST(julianday({column}) - 1721424.5 AS INTEGER)"
     return f"({column} - DATE '0001-01-01' + 1)"
 
 
-def report(rows) -> list[dict]:
+def report(rows, work: dict) -> list[dict]:
     result = []
-    for ref, cpd, retreat, sessions, last_day, cpd_b, retreat_b, teach_b, other_b in rows:
+    for ref, cpd, retreat, sessions, last_day, cpd_b, retreat_b, teach_b, other_b, supervisees in rows:
         practising = last_day is not None
         required = PRACTISING if practising else NOT_PRACTISING
         compliant = cpd >= CPD and retreat >= RETREAT and sessions >= required
@@ -102,7 +147,9 @@ def report(rows) -> list[dict]:
             elif other_b is not None:
                 days.append(other_b + WINDOW)
             lapses = dt.date.fromordinal(min(days)).isoformat() if days else None
-        result.append({"person": ref, "compliant": compliant, "lapses_on": lapses})
+        said = phrases(work.get(ref, {}), supervisees) if practising else []
+        result.append({"person": ref, "compliant": compliant, "lapses_on": lapses, "practising": practising,
+                       "practising_as": said})
     return result
 
 
@@ -133,7 +180,9 @@ def main(backend: str, target: str, as_of_text: str) -> None:
 
         connection = psycopg.connect(target)
     rows = connection.execute(sql).fetchall()
-    for row in report(rows):
+    literal_as_of, literal_start = literal.format(as_of), literal.format(start)
+    work = work_of(connection, WORK_SQL.format(as_of=literal_as_of, start=literal_start) + "ORDER BY 1, 2, 3, 4")
+    for row in report(rows, work):
         print(json.dumps(row))
 
 

@@ -90,7 +90,7 @@ def _teaching(sums: DailySums, person):
         .join(person, person.c.id == taught.c.person_id)
         .join(course, course.c.id == taught.c.course_id)
         .join(programme, programme.c.id == taught.c.programme_id)
-        .order_by(taught.c.person_id, taught.c.start_on, course.c.code)
+        .order_by(taught.c.person_id, programme.c.code, course.c.code)
     )
 
 
