@@ -101,7 +101,8 @@ def measure(size: int, backend: str, work: Path) -> list[dict]:
     report = json.loads(run("cpd compliance", "cpd", "compliance", "--as-of", today, "--format", "json"))
     wall, mib, floor_out = timed([sys.executable, str(HERE / "floor.py"), backend, floor_target, today])
     floor = [json.loads(line) for line in floor_out.splitlines()]
-    same = floor == [{k: p[k] for k in ("person", "compliant", "lapses_on")} for p in report["people"]]
+    keys = ("person", "compliant", "lapses_on", "practising", "practising_as")
+    same = floor == [{k: p[k] for k in keys} for p in report["people"]]
     if not same:
         raise SystemExit("the SQL floor and `cpd compliance` disagree")
     results.append({"size": size, "command": "SQL floor for cpd compliance", "seconds": wall, "peak_mib": mib, "note": "same report"})

@@ -78,6 +78,8 @@ def _compliance_output(day, policy, scope, only_noncompliant: bool) -> Output:
             Column("supervision_required", formats=csv),
             Column("supervision", "Sessions", lambda r: f"{r['supervision_sessions']}/{r['supervision_required']}", table),
             Column("teaching", "Teaching", yes_no("teaching", "no")),
+            Column("practising", formats=csv),
+            Column("practising_as", f"Why {policy.sessions_when_practising}", lambda r: "; ".join(r["practising_as"]) or "-"),
             Column("shortfalls", formats=csv),
             Column("to_do", "To do", lambda row: "; ".join(needs(row, policy)), table),
             Column("lapses_on", "Lapses on"),

@@ -7,7 +7,7 @@ import click
 from mbp_registry.registry.vocab import ASSIGNABLE_STATUSES, LEAVING_STATUSES
 
 from .context import State, pass_state
-from .options import add, filter_options, nothing_matches, policy_option, reading, update, with_checked, writing
+from .options import add, as_of_option, filter_options, nothing_matches, parse_as_of, policy_option, reading, update, with_checked, writing
 from .output import Output, columns, output_options, record_text, render
 from .params import choice
 
@@ -54,18 +54,27 @@ def person_list(state: State, filters, fmt: str) -> None:
 
 @person.command("show")
 @click.argument("ref")
+@as_of_option
 @policy_option
 @output_options(("table", "json"))
 @pass_state
-def person_show(state: State, ref: str, policy_file, fmt: str) -> None:
+def person_show(state: State, ref: str, as_of, policy_file, fmt: str) -> None:
     """Show a person with their stages, supervision, recent sessions, CPD, retreats,
-    courses, and compliance with the records that leave the window next."""
+    courses, and compliance: which records count and why, and those that leave the window next."""
     from mbp_registry.registry import views
     from mbp_registry.registry.policy import load_policy
 
+    day = parse_as_of(as_of)
     policy = load_policy(policy_file)
-    data = reading(state, lambda s: views.show_person(s, ref, policy=policy))
+    data = reading(state, lambda s: views.show_person(s, ref, as_of=day, policy=policy))
     render(data, fmt, PERSON_RECORD)
+
+
+def practising_words(row: dict) -> str:
+    """Why the person needs the sessions they need: practising and the work that makes them so."""
+    if not row["practising"]:
+        return "not practising"
+    return "practising: " + "; ".join(row["practising_as"])
 
 
 def compliance_text(row: dict | None) -> str:
@@ -75,9 +84,16 @@ def compliance_text(row: dict | None) -> str:
     lines = [
         f"{'compliant' if row['compliant'] else 'NOT compliant'}: {row['cpd_hours']:g} CPD hours, "
         f"{row['retreat_days']:g} retreat days, {row['supervision_sessions']} of {row['supervision_required']} "
-        f"supervision sessions ({'teaching' if row['teaching'] else 'not teaching'})"
+        f"supervision sessions ({practising_words(row)})"
     ]
     lines += [f"  {need}" for need in row["needs"]]
+    if row["records"]:
+        lines.append("records in the window:")
+        lines += [
+            f"  {item['dated'].isoformat()}  {item['record']}: {item['what']}: "
+            f"{'counts' if item['counts'] else 'does not count'} ({item['why']})"
+            for item in row["records"]
+        ]
     if row["lapses_on"]:
         lines.append(f"lapses on {row['lapses_on'].isoformat()} unless more is logged")
     if row["leaving_window_next"]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Invalid
-from .vocab import SESSION_KINDS, STAGES, STATUSES
+from .vocab import CPD_CATEGORIES, GROUP_TIME, PRACTISING_WORK, SESSION_KINDS, STAGES, STATUSES
 
 ENV_VAR = "MBP_REGISTRY_POLICY"
 # Policies shipped with the registry, usable by name: `--policy bacp-monthly`.
@@ -29,12 +29,30 @@ class Policy:
     assessed_statuses: tuple[str, ...] = ("active",)
     cpd_hours: float = 30
     retreat_days: float = 5
+    # The hours of CPD in `cpd_event_categories` that must be among `cpd_hours` (0: none).
+    cpd_event_hours: float = 0
+    cpd_event_categories: tuple[str, ...] = ("course", "workshop", "conference")
+    # Only retreats with a leader (`led_by`) count.
+    retreat_teacher_led: bool = False
     counted_kinds: tuple[str, ...] = ("individual", "group")
-    sessions_when_teaching: int = 12
-    sessions_when_not_teaching: int = 1
+    # The work in the window that makes a person practising (the contract's `practising`).
+    practising_work: tuple[str, ...] = PRACTISING_WORK
+    sessions_when_practising: int = 12
+    sessions_when_not_practising: int = 1
     # Minutes of counted supervision in every calendar month wholly inside the window
     # (0: no monthly rule). BACP asks for 90, with no averaging across months.
     minutes_each_month: int = 0
+    # How a group session's minutes count for the monthly rule: "whole", "half" (half
+    # for up to `group_half_up_to` supervisees, divided by the group's size above) or
+    # "divided" (divided by the group's size).
+    group_time: str = "whole"
+    group_half_up_to: int = 4
+    # Under the monthly rule, a month in which the person did no practising work is not required.
+    skip_months_without_practice: bool = False
+    # New teachers (within `new_teacher_years` of their first stage `teacher` or higher;
+    # 0: no rule) need this many hours of supervision per course taught in the window.
+    new_teacher_years: int = 0
+    new_teacher_hours_per_course: float = 3
     # Supervisees a supervisor may have at once (0: no cap; none is published).
     max_supervisees: int = 0
 
@@ -51,20 +69,61 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "a BAMBA member body (breathworks-mindfulness.org.uk)",
     ),
     "retreat_days": ("retreat.days", "BAMBA register: 5 days a year, may be split (bamba.org.uk/retreats)"),
+    "cpd_event_hours": (
+        "cpd.event_hours",
+        "off by default; Breathworks asks for at least 6 h of CPD events a year (breathworks-mindfulness.org.uk)",
+    ),
+    "cpd_event_categories": ("cpd.event_categories", "the categories of CPD that are events (taken with others)"),
+    "retreat_teacher_led": (
+        "retreat.teacher_led",
+        "off by default; BAMBA: retreats teacher-led, a solitary one only occasionally (bamba.org.uk/retreats)",
+    ),
     "counted_kinds": (
         "supervision.counted_kinds",
         "BAMBA: peer supervision complements and never replaces (bamba.org.uk/supervision)",
     ),
-    "sessions_when_teaching": (
-        "supervision.sessions_when_teaching",
-        "BAMBA register: at least monthly while teaching (bamba.org.uk/supervision)",
+    "practising_work": (
+        "practising.work",
+        "BAMBA: those who teach, train or supervise regularly need supervision monthly (bamba.org.uk/supervision)",
     ),
-    "sessions_when_not_teaching": (
-        "supervision.sessions_when_not_teaching",
-        "BAMBA register: at least once a year when not teaching (bamba.org.uk/supervision)",
+    "sessions_when_practising": (
+        "supervision.sessions_when_practising",
+        "BAMBA register: at least monthly while teaching, training or supervising (bamba.org.uk/supervision)",
+    ),
+    "sessions_when_not_practising": (
+        "supervision.sessions_when_not_practising",
+        "BAMBA register: at least once a year otherwise (bamba.org.uk/supervision)",
     ),
     "minutes_each_month": ("supervision.minutes_each_month", "off by default; BACP asks for 90 (1.5 h) a month"),
+    "group_time": ("supervision.group_time", "whole: BAMBA counts a group session as a session"),
+    "group_half_up_to": ("supervision.group_half_up_to", "BACP: half the time for groups of up to 4 (bacp.co.uk/supervision)"),
+    "skip_months_without_practice": (
+        "supervision.skip_months_without_practice",
+        "off by default; BACP: a month without client work may be skipped (bacp.co.uk/supervision)",
+    ),
+    "new_teacher_years": ("new_teachers.years", "off by default: BAMBA gives no period for a new teacher"),
+    "new_teacher_hours_per_course": (
+        "new_teachers.hours_per_course",
+        "BAMBA: new teachers at least 3 hours of supervision per 8-week course (bamba.org.uk/supervision)",
+    ),
     "max_supervisees": ("caseload.max_supervisees", "no published cap: shown, flagged only when set"),
+}
+
+
+# Keys of earlier policy files, read as the settings that replaced them.
+FORMER_KEYS = {
+    "supervision.sessions_when_teaching": "sessions_when_practising",
+    "supervision.sessions_when_not_teaching": "sessions_when_not_practising",
+}
+_INTEGERS = (
+    "window_days", "sessions_when_practising", "sessions_when_not_practising", "minutes_each_month",
+    "max_supervisees", "group_half_up_to", "new_teacher_years",
+)
+_CHOICES = {
+    "assessed_statuses": STATUSES,
+    "counted_kinds": SESSION_KINDS,
+    "practising_work": PRACTISING_WORK,
+    "cpd_event_categories": CPD_CATEGORIES,
 }
 
 
@@ -91,7 +150,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
 
 def policy_from_mapping(data: dict[str, Any], *, source: str = "policy") -> Policy:
     values: dict[str, Any] = {}
-    by_key = {key: name for name, (key, _) in SETTINGS.items()}
+    by_key = {key: name for name, (key, _) in SETTINGS.items()} | FORMER_KEYS
     for key, value in _flatten(data):
         if key not in by_key:
             raise Invalid(f"policy {source}: unknown key {key!r} (known: {', '.join(sorted(by_key))})")
@@ -122,16 +181,25 @@ def _check(source: str, key: str, name: str, value: Any) -> Any:
         if value not in STAGES:
             raise bad(f"one of {', '.join(STAGES)}")
         return value
-    if name in ("assessed_statuses", "counted_kinds"):
-        allowed = STATUSES if name == "assessed_statuses" else SESSION_KINDS
-        if not isinstance(value, list) or not value or any(v not in allowed for v in value):
+    if name == "group_time":
+        if value not in GROUP_TIME:
+            raise bad(f"one of {', '.join(GROUP_TIME)}")
+        return value
+    if name in ("retreat_teacher_led", "skip_months_without_practice"):
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if name in _CHOICES:
+        allowed = _CHOICES[name]
+        empty_allowed = name == "practising_work"
+        if not isinstance(value, list) or not (value or empty_allowed) or any(v not in allowed for v in value):
             raise bad(f"a list of {', '.join(allowed)}")
         return tuple(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise bad("a number of at least 0")
-    if name in ("window_days",) and value < 1:
-        raise bad("a number of days of at least 1")
-    integer = name in ("window_days", "sessions_when_teaching", "sessions_when_not_teaching", "minutes_each_month", "max_supervisees")
+    if name in ("window_days", "group_half_up_to") and value < 1:
+        raise bad(f"a number{' of days' if name == 'window_days' else ''} of at least 1")
+    integer = name in _INTEGERS
     if integer and int(value) != value:
         raise bad("a whole number")
     return int(value) if integer else float(value)

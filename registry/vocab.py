@@ -26,6 +26,10 @@ STATUSES = (*ASSIGNABLE_STATUSES, ERASED)
 LEAVING_STATUSES = ("left", "retired")
 SESSION_KINDS = ("individual", "group", "peer")
 SESSION_MODES = ("in_person", "video", "phone")
+# The work that makes a person practising (the contract's `practising`), and how a
+# policy may count a group session's time.
+PRACTISING_WORK = ("teaching", "supervising", "training")
+GROUP_TIME = ("whole", "half", "divided")
 CPD_CATEGORIES = (
     "course",
     "workshop",

@@ -49,11 +49,12 @@ def teacher(ref: str, org: str = "ORG-A", *, status: str = "active", stage: str 
             "stages": stages if stages is not None else [(programme, stage, attained_on)]}
 
 
-def load(run, directory: Path, *, people: list[dict], cpd=(), retreats=(), sessions=(), courses=()) -> None:
+def load(run, directory: Path, *, people: list[dict], cpd=(), retreats=(), sessions=(), courses=(), training=()) -> None:
     """Import a bundle of `people` (made by `teacher`) and their records.
 
-    - cpd: (person, date, hours)
-    - retreats: (person, start_on, days)
+    - cpd: (person, date, hours), or (person, date, hours, category)
+    - retreats: (person, start_on, days), or (person, start_on, days, led_by)
+    - training: (trainer, trainee, programme, stage, trained_on)
     - sessions: (supervisee, held_on, minutes, kind) given by SUP, or
       (supervisor, supervisee, held_on, minutes, kind)
     - courses: (code, programme, start_on, lead, [co_teachers], supervised)
@@ -77,9 +78,12 @@ def load(run, directory: Path, *, people: list[dict], cpd=(), retreats=(), sessi
         "stages.csv": csv_of([["person", "programme", "stage", "attained_on"], *stage_rows]),
         "cpd.csv": csv_of([
             ["person", "date", "hours", "category", "description"],
-            *([person, date, hours, "course", f"cpd {i}"] for i, (person, date, hours) in enumerate(cpd)),
+            *([person, date, hours, (category or ["course"])[0], f"cpd {i}"]
+              for i, (person, date, hours, *category) in enumerate(cpd)),
         ]),
-        "retreats.csv": csv_of([["person", "start_on", "days"], *retreats]),
+        "retreats.csv": csv_of([["person", "start_on", "days", "led_by"],
+                                *([*r[:3], r[3] if len(r) > 3 else ""] for r in retreats)]),
+        "training.csv": csv_of([["trainer", "trainee", "programme", "stage", "trained_on"], *training]),
         "sessions.csv": csv_of([["supervisor", "supervisee", "held_on", "minutes", "kind"], *session_rows]),
         "courses.csv": csv_of([
             ["code", "programme", "start_on", "lead", "co_teachers", "supervised"],
@@ -135,8 +139,10 @@ def people_of(run, *args: str, as_of: str = AS_OF) -> list[dict]:
 
 def row(person: str, *, compliant: bool, cpd_hours: float, retreat_days: float, supervision_sessions: int,
         supervision_required: int, teaching: bool, shortfalls: list[str], lapses_on: str | None,
-        name: str | None = None, organisation: str = "ORG-A", region: str = "North") -> dict:
-    """The whole expected person object of the compliance report."""
+        name: str | None = None, organisation: str = "ORG-A", region: str = "North",
+        practising: bool | None = None, practising_as: list[str] = ()) -> dict:
+    """The whole expected person object of the compliance report (practising when
+    teaching, unless `practising` is given; `practising_as` the reasons)."""
     return {
         "person": person,
         "name": name or f"Name {person}",
@@ -148,6 +154,8 @@ def row(person: str, *, compliant: bool, cpd_hours: float, retreat_days: float, 
         "supervision_sessions": supervision_sessions,
         "supervision_required": supervision_required,
         "teaching": teaching,
+        "practising": teaching if practising is None else practising,
         "shortfalls": shortfalls,
         "lapses_on": lapses_on,
+        "practising_as": list(practising_as),
     }

@@ -55,11 +55,11 @@ def test_csv_has_the_contract_columns_and_one_row_per_person(run, tmp_path):
     result = ok(run, "cpd", "compliance", "--as-of", AS_OF, "--format", "csv")
     assert result.stdout == (
         "person,name,organisation,region,compliant,cpd_hours,retreat_days,supervision_sessions,"
-        "supervision_required,teaching,shortfalls,lapses_on\n"
+        "supervision_required,teaching,practising,practising_as,shortfalls,lapses_on\n"
         # baseline: the CPD of 2026-01-15 leaves first, on 2027-01-15
-        'CA,"Shaw, Sam",ORG-A,North,true,30,5,1,1,false,,2027-01-15\n'
+        'CA,"Shaw, Sam",ORG-A,North,true,30,5,1,1,false,false,,,2027-01-15\n'
         # teaching: 12 sessions needed; shortfalls joined with "; "
-        "CB,Name CB,ORG-B,South,false,17.5,2.5,8,12,true,cpd; retreat; supervision,\n"
+        "CB,Name CB,ORG-B,South,false,17.5,2.5,8,12,true,true,taught MBCT course C-CB,cpd; retreat; supervision,\n"
     )
 
 
@@ -236,11 +236,19 @@ def test_person_show_gives_compliance_and_the_records_leaving_the_window_next_by
     assert data["compliance"] == {
         "person": "PS", "name": "Name PS", "organisation": "ORG-A", "region": "North",
         "compliant": True, "cpd_hours": 30.0, "retreat_days": 5.0, "supervision_sessions": 2,
-        "supervision_required": 1, "teaching": False, "shortfalls": [],
+        "supervision_required": 1, "teaching": False, "practising": False, "practising_as": [], "shortfalls": [],
         # the session of 300 days ago leaves in 65 days (1 session left: still enough);
         # the retreat of 200 days ago leaves in 165 days: that is the lapse.
         "lapses_on": later(165),
         "needs": [],
+        "records": [
+            {"dated": ago(300), "record": "session", "what": "group session with SUP, 60 minutes", "counts": True,
+             "why": "a qualifying session"},
+            {"dated": ago(200), "record": "retreat", "what": "5 days", "counts": True, "why": "no leader named"},
+            {"dated": ago(100), "record": "cpd", "what": "30 hours, course", "counts": True, "why": "CPD"},
+            {"dated": ago(50), "record": "session", "what": "individual session with SUP, 60 minutes", "counts": True,
+             "why": "a qualifying session"},
+        ],
         "leaving_window_next": [
             {"leaves_on": later(65), "dated": ago(300), "record": "supervision", "amount": 1, "unit": "sessions"},
             {"leaves_on": later(165), "dated": ago(200), "record": "retreat", "amount": 5.0, "unit": "days"},

@@ -110,6 +110,7 @@ def test_cpd_hours_and_retreat_days_are_summed_exactly_over_the_window(run, tmp_
 
 
 def test_supervision_counts_individual_and_group_sessions_as_supervisee_not_peer_nor_as_supervisor(run, tmp_path):
+    """Giving a qualifying session does not count as having one, but makes the supervisor practising."""
     # P1 is a supervisor, so that the session P1 gives qualifies for P2.
     load(run, tmp_path / "b", people=[teacher("P1", stage="supervisor"), teacher("P2"), teacher("P3")],
          cpd=[("P1", "2026-05-01", 30), ("P3", "2026-05-01", 30)],
@@ -122,11 +123,11 @@ def test_supervision_counts_individual_and_group_sessions_as_supervisee_not_peer
              ("P3", "2026-04-01", 60, "peer"),
          ])
     assert people_of(run) == [
-        # individual + group = 2 (peer and the session P1 gave are not counted). The
-        # individual session leaves on 2027-01-10 (1 left, enough); the group one on
-        # 2027-02-10 (0 left); the peer session of 2026-03-10 does not keep P1 compliant.
-        row("P1", compliant=True, cpd_hours=30.0, retreat_days=5.0, supervision_sessions=2,
-            supervision_required=1, teaching=False, shortfalls=[], lapses_on="2027-02-10"),
+        # individual + group = 2 (peer and the session P1 gave are not counted). P1
+        # supervised P2 in the window: practising, so 12 are needed and 2 fall short.
+        row("P1", compliant=False, cpd_hours=30.0, retreat_days=5.0, supervision_sessions=2,
+            supervision_required=12, teaching=False, shortfalls=["supervision"], lapses_on=None,
+            practising=True, practising_as=["supervises 1 person"]),
         # the session P1 gave counts for P2, the supervisee
         row("P2", compliant=False, cpd_hours=0.0, retreat_days=0.0, supervision_sessions=1,
             supervision_required=1, teaching=False, shortfalls=["cpd", "retreat"], lapses_on=None),
@@ -171,7 +172,9 @@ def test_only_sessions_whose_supervisor_held_supervisor_stage_in_some_programme_
         ("Q1", "2027-03-01", "2027-02-28", ["needs 1 more supervision session"]),
     ]
     # Nor under a monthly rule: TT's 90 minutes in March and April do not make those months whole.
-    (q2,) = [p for p in people_of(run, "--policy", "bacp-monthly") if p["person"] == "Q2"]
+    monthly_rule = tmp_path / "monthly.toml"
+    monthly_rule.write_text("[supervision]\nminutes_each_month = 90\n", encoding="utf-8")
+    (q2,) = [p for p in people_of(run, "--policy", str(monthly_rule)) if p["person"] == "Q2"]
     assert q2["supervision_months_short"] == [f"{year}-{month:02d}" for year, month in
                                               [(2025, m) for m in range(7, 13)] + [(2026, m) for m in range(1, 7)]]
 
@@ -190,12 +193,13 @@ def test_leading_or_co_teaching_a_course_starting_in_the_window_requires_12_sess
          ])
     # baseline: 30 h CPD on 2026-01-15, 5 days of retreat on 2026-02-01, 1 session on 2026-03-01
     teaching = dict(compliant=False, cpd_hours=30.0, retreat_days=5.0, supervision_sessions=1,
-                    supervision_required=12, teaching=True, shortfalls=["supervision"], lapses_on=None)
+                    supervision_required=12, teaching=True, shortfalls=["supervision"], lapses_on=None,
+                    practising_as=["taught MBCT course C1"])
     # not teaching: 1 >= 1; the CPD leaves first, on 2026-01-15 + 365 = 2027-01-15
     not_teaching = dict(compliant=True, cpd_hours=30.0, retreat_days=5.0, supervision_sessions=1,
                         supervision_required=1, teaching=False, shortfalls=[], lapses_on="2027-01-15")
     assert people_of(run) == [
-        row("TA", **teaching),  # co-teacher of a course starting on the as-of date
+        row("TA", **{**teaching, "practising_as": ["taught MBSR course C2"]}),  # co-teacher, course on the as-of date
         row("TC", **teaching),  # co-teacher
         row("TL", **teaching),  # lead
         row("TN", **not_teaching),  # no course
@@ -258,7 +262,7 @@ def test_lapses_on_when_teaching_ends_the_requirement_falls_to_1_and_the_person_
          sessions=sessions,
          courses=[("C1", "MBCT", "2025-07-15", "TE", ["TF"], True)])
     teaching = dict(compliant=True, cpd_hours=30.0, retreat_days=5.0, supervision_sessions=12,
-                    supervision_required=12, teaching=True, shortfalls=[])
+                    supervision_required=12, teaching=True, shortfalls=[], practising_as=["taught MBCT course C1"])
     assert people_of(run) == [
         # The course leaves on 2026-07-15: no longer teaching, 1 session needed. The
         # session of 2025-07-20 leaves on 2026-07-20: 11 >= 1, not a lapse. Sessions reach
@@ -280,7 +284,8 @@ def test_lapses_on_is_the_day_sessions_fall_from_12_to_11_while_still_teaching(r
         # The session of 2025-07-10 leaves on 2026-07-10: 11 < 12 while the course of
         # 2026-03-01 is still in the window (until 2027-03-01).
         row("TS", compliant=True, cpd_hours=30.0, retreat_days=5.0, supervision_sessions=12,
-            supervision_required=12, teaching=True, shortfalls=[], lapses_on="2026-07-10"),
+            supervision_required=12, teaching=True, shortfalls=[], lapses_on="2026-07-10",
+            practising_as=["taught MBCT course C1"]),
     ]
 
 

@@ -31,8 +31,12 @@ supervisors = st.sampled_from([1, SUPERVISOR, SUPERVISOR, TEACHER, TRAINER])
 @st.composite
 def histories(draw):
     return {
-        "cpd": draw(st.lists(st.tuples(st.integers(1, PEOPLE), ages, st.sampled_from([0.25, 2.5, 7.75, 10, 15])), max_size=20)),
-        "retreats": draw(st.lists(st.tuples(st.integers(1, PEOPLE), ages, st.sampled_from([0.5, 2.5, 5])), max_size=8)),
+        "cpd": draw(st.lists(st.tuples(st.integers(1, PEOPLE), ages, st.sampled_from([0.25, 2.5, 7.75, 10, 15]),
+                                        st.sampled_from(["course", "reading"])), max_size=20)),
+        "retreats": draw(st.lists(st.tuples(st.integers(1, PEOPLE), ages, st.sampled_from([0.5, 2.5, 5]),
+                                            st.sampled_from([None, "A Leader"])), max_size=8)),
+        # People trained by an assessed person (who is then practising): (trainer, age).
+        "training": draw(st.lists(st.tuples(st.integers(1, PEOPLE), ages), max_size=3)),
         "sessions": draw(st.lists(st.tuples(st.integers(1, PEOPLE), ages, st.sampled_from(["individual", "group", "peer"]), supervisors), max_size=40)),
         "courses": draw(st.lists(st.tuples(st.integers(1, PEOPLE), ages), max_size=4)),
         # Days before the as-of date on which T1 becomes a supervisor in programme Q
@@ -41,11 +45,24 @@ def histories(draw):
     }
 
 
+NO_FLOOR = dict(cpd_hours=0, retreat_days=0, sessions_when_not_practising=0)
 policies = st.sampled_from(
     [
         default_policy(),
-        Policy(cpd_hours=10, retreat_days=2.5, sessions_when_teaching=3, sessions_when_not_teaching=1, window_days=90),
-        Policy(cpd_hours=0, retreat_days=0, sessions_when_teaching=2, sessions_when_not_teaching=0),
+        Policy(cpd_hours=10, retreat_days=2.5, sessions_when_practising=3, sessions_when_not_practising=1, window_days=90),
+        Policy(cpd_hours=0, retreat_days=0, sessions_when_practising=2, sessions_when_not_practising=0),
+        # practising by teaching only, or by no work at all
+        Policy(practising_work=("teaching",), sessions_when_practising=3, cpd_hours=10, retreat_days=2.5),
+        Policy(practising_work=(), sessions_when_practising=3, sessions_when_not_practising=2),
+        # CPD events and teacher-led retreats
+        Policy(cpd_hours=10, cpd_event_hours=7.5, cpd_event_categories=("course",), retreat_teacher_led=True,
+               retreat_days=2.5, sessions_when_practising=2),
+        # new teachers, with group and peer time counted by BACP's formula: new for the
+        # whole look-ahead (teachers since 2020 + 10 years), or until 2027-01-01 (+ 7)
+        Policy(new_teacher_years=10, new_teacher_hours_per_course=1, group_time="half", group_half_up_to=1,
+               counted_kinds=("individual", "group", "peer"), sessions_when_practising=1, **NO_FLOOR),
+        Policy(new_teacher_years=7, new_teacher_hours_per_course=2.5, group_time="divided", sessions_when_practising=0,
+               **NO_FLOOR),
     ]
 )
 
@@ -92,14 +109,24 @@ def fill(engine, history) -> None:
         c.execute(insert(models.Stage), [
             {"person_id": p, "programme_id": programme, "stage": stage, "attained_on": on} for p, programme, stage, on in stages
         ])
-        cpd = {(p, age, h) for p, age, h in history["cpd"]}
+        cpd = {(p, age, h, *category) for p, age, h, *category in history["cpd"]}
         if cpd:
             c.execute(insert(models.CpdActivity), [
-                {"person_id": p, "date": day(age), "hours": h, "category": "course", "description": f"{n}"} for n, (p, age, h) in enumerate(sorted(cpd))
+                {"person_id": p, "date": day(age), "hours": h, "category": (category or ["course"])[0], "description": f"{n}"}
+                for n, (p, age, h, *category) in enumerate(sorted(cpd, key=str))
             ])
-        retreats = {(p, age): d for p, age, d in history["retreats"]}
+        retreats = {(p, age): (d, *led_by) for p, age, d, *led_by in history["retreats"]}
         if retreats:
-            c.execute(insert(models.Retreat), [{"person_id": p, "start_on": day(age), "days": d} for (p, age), d in retreats.items()])
+            c.execute(insert(models.Retreat), [
+                {"person_id": p, "start_on": day(age), "days": d, "led_by": (led_by or [None])[0]}
+                for (p, age), (d, *led_by) in retreats.items()
+            ])
+        training = dict(history.get("training", []))  # one training of TEACHER by each trainer
+        if training:
+            c.execute(insert(models.Training), [
+                {"trainer_id": p, "trainee_id": TEACHER, "programme_id": 1, "stage": "teacher", "trained_on": day(age)}
+                for p, age in training.items()
+            ])
         sessions = given_sessions(history)
         if sessions:
             c.execute(insert(models.SupervisionSession), [
@@ -120,7 +147,7 @@ TEACHING_ENDS_WITH_A_SESSION = {
     "sessions": [(1, 100, "individual"), (1, 50, "group")],
     "courses": [(1, 100)],
 }
-SMALL_POLICY = Policy(cpd_hours=0, retreat_days=0, sessions_when_teaching=2, sessions_when_not_teaching=1)
+SMALL_POLICY = Policy(cpd_hours=0, retreat_days=0, sessions_when_practising=2, sessions_when_not_practising=1)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

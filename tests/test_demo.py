@@ -12,7 +12,7 @@ people                40
 stages                109
 training records      43
 supervision links     55
-supervision sessions  1950
+supervision sessions  1951
 CPD activities        642
 retreats              112
 courses               163

@@ -27,16 +27,27 @@ def test_policy_show_lists_every_default_setting_with_its_source(run):
         "assessed.minimum_stage": "teacher",
         "assessed.statuses": ["active"],
         "cpd.hours": 30,
+        "cpd.event_hours": 0,
+        "cpd.event_categories": ["course", "workshop", "conference"],
         "retreat.days": 5,
+        "retreat.teacher_led": False,
         "supervision.counted_kinds": ["individual", "group"],
-        "supervision.sessions_when_teaching": 12,
-        "supervision.sessions_when_not_teaching": 1,
+        "practising.work": ["teaching", "supervising", "training"],
+        "supervision.sessions_when_practising": 12,
+        "supervision.sessions_when_not_practising": 1,
         "supervision.minutes_each_month": 0,
+        "supervision.group_time": "whole",
+        "supervision.group_half_up_to": 4,
+        "supervision.skip_months_without_practice": False,
+        "new_teachers.years": 0,
+        "new_teachers.hours_per_course": 3,
         "caseload.max_supervisees": 0,
     }
-    assert "Breathworks" in shown["cpd.hours"][1]
-    for setting in ("retreat.days", "supervision.counted_kinds", "supervision.sessions_when_teaching",
-                    "supervision.sessions_when_not_teaching"):
+    assert "Breathworks" in shown["cpd.hours"][1] and "Breathworks" in shown["cpd.event_hours"][1]
+    assert "bacp.co.uk" in shown["supervision.group_half_up_to"][1]
+    for setting in ("retreat.days", "supervision.counted_kinds", "supervision.sessions_when_practising",
+                    "supervision.sessions_when_not_practising", "practising.work", "retreat.teacher_led",
+                    "new_teachers.hours_per_course"):
         assert "BAMBA" in shown[setting][1] and "bamba.org.uk" in shown[setting][1], setting
     assert "BAMBA" in shown["window_days"][1]
     assert "BAMBA" in shown["assessed.minimum_stage"][1]
@@ -95,7 +106,8 @@ def test_without_a_policy_file_the_defaults_apply(run, ten_hours_service):
     assert people_of(run) == [
         # 365-day window: 10 h < 30; the course of 2026-05-15 is in: teaching, 1 < 12
         row("K1", compliant=False, cpd_hours=10.0, retreat_days=5.0, supervision_sessions=1,
-            supervision_required=12, teaching=True, shortfalls=["cpd", "supervision"], lapses_on=None),
+            supervision_required=12, teaching=True, shortfalls=["cpd", "supervision"], lapses_on=None,
+            practising_as=["taught MBCT course C1"]),
         # 10 + 20 = 30 h >= 30; the 20 h of 2026-04-01 leave first, on 2027-04-01
         row("K2", compliant=True, cpd_hours=30.0, retreat_days=5.0, supervision_sessions=1,
             supervision_required=1, teaching=False, shortfalls=[], lapses_on="2027-04-01"),
@@ -113,77 +125,98 @@ def test_the_policy_file_in_the_environment_is_used_when_no_policy_option_is_giv
     assert shown["retreat.days"][0] == 5
 
 
-# --- the shipped bacp-monthly policy -----------------------------------------------------------
+# --- the shipped bacp-monthly policy: BACP's rule as published ---------------------------------
 
 # Window (2025-06-30, 2026-06-30]: the calendar months whose first and last days are both
 # inside it are the 12 months 2025-07 .. 2026-06 (2025-07-01 > 2025-06-30).
 
 
+def courses_of(ref: str, starts: list[str]) -> list[tuple]:
+    """Courses led by `ref` starting on `starts`: each makes them practising in the
+    months its 8 weeks (start to start + 55 days) touch."""
+    return [(f"{ref}-{n}", "MBCT", start, ref, [], True) for n, start in enumerate(starts)]
+
+
+EVERY_MONTH = ["2025-07-01", "2025-09-01", "2025-11-01", "2026-01-01", "2026-03-01", "2026-05-01"]
+# B2: no course touches 2025-11 or 2025-12 (the course of 2025-09-01 ends on 2025-10-26)
+NOT_NOV_DEC = ["2025-07-01", "2025-09-01", "2026-01-01", "2026-03-01", "2026-05-01"]
+
+
 @pytest.fixture
 def bacp_service(run, tmp_path):
-    month_15th = monthly("M1", "2025-07-15", 12, minutes=90)  # 2025-07-15 .. 2026-06-15
+    month_15th = monthly("B1", "2025-07-15", 12, minutes=90)  # 2025-07-15 .. 2026-06-15
+    members = ["G1", "G2", "G3", "G4", "G5"]
     sessions = [
-        # M1: 90 minutes in every month, October made of 45 individual + 45 group
-        *[s for s in month_15th if s[1] != "2025-10-15"],
-        ("M1", "2025-10-05", 45, "individual"), ("M1", "2025-10-20", 45, "group"),
-        # M2: as M1 but March 2026 has 60 counted minutes (the 90 of peer supervision do not count)
-        *[("M2", *s[1:]) for s in month_15th if s[1] != "2026-03-15"],
-        ("M2", "2026-03-15", 60, "individual"), ("M2", "2026-03-20", 90, "peer"),
-        # M3: nothing in July 2025 (the session of 2025-06-30 is out of the window)
-        *[("M3", *s[1:]) for s in month_15th if s[1] != "2025-07-15"],
-        ("M3", "2025-06-30", 90, "individual"),
-        # M4: teaching, with one 90-minute session a month, June's on the as-of date
-        *[("M4", *s[1:]) for s in month_15th if s[1] != "2026-06-15"],
-        ("M4", "2026-06-30", 90, "individual"),
+        # B1: 90 minutes of individual supervision a month but October and November.
+        *[s for s in month_15th if s[1] not in ("2025-10-15", "2025-11-15")],
+        # October: a group of 4 supervisees (B1, G1-G3) for 120 minutes counts half, 60;
+        # a peer session of two (B1 and SUP) for 60 minutes counts half, 30: 90 in all.
+        ("B1", "2025-10-10", 120, "group"), *[(g, "2025-10-10", 120, "group") for g in members[:3]],
+        ("B1", "2025-10-20", 60, "peer"),
+        # November: a group of 6 (B1, G1-G5) for 120 minutes counts 120 / 6 = 20, and 60
+        # individual minutes: 80 < 90.
+        ("B1", "2025-11-10", 120, "group"), *[(g, "2025-11-10", 120, "group") for g in members],
+        ("B1", "2025-11-15", 60, "individual"),
+        # B2 and B3: nothing in November and December, when they did no practising work.
+        *[(ref, *s[1:]) for ref in ("B2", "B3") for s in month_15th if s[1] not in ("2025-11-15", "2025-12-15")],
     ]
-    refs = ["M1", "M2", "M3", "M4"]
-    load(run, tmp_path / "b", people=[teacher(ref) for ref in refs],
-         **merge(*(baseline(ref, sessions_on=()) for ref in refs)), sessions=sessions,
-         courses=[("C1", "MBCT", "2026-01-05", "M4", [], True)])
+    load(run, tmp_path / "b", people=[
+        *(teacher(ref) for ref in ("B1", "B2", "B3", "B4")),
+        *(teacher(g, stage="trainee") for g in members),
+    ], sessions=sessions, courses=[
+        *courses_of("B1", EVERY_MONTH), *courses_of("B2", NOT_NOV_DEC),
+        # B3 also starts a course on 2026-06-20, running into July 2026
+        *courses_of("B3", [*NOT_NOV_DEC, "2026-06-20"]),
+    ])
 
 
-def bacp_row(person, *, sessions, short, teaching=False, lapses_on=None):
-    """CPD 30 h (2026-01-15) and retreat 5 days (2026-02-01) from `baseline`; no session count
-    is required (sessions_when_* = 0), only the monthly minutes."""
-    return {
-        **row(person, compliant=not short, cpd_hours=30.0, retreat_days=5.0, supervision_sessions=sessions,
-              supervision_required=0, teaching=teaching, shortfalls=["supervision"] if short else [],
-              lapses_on=lapses_on),
-        "supervision_months_short": short,
-    }
-
-
-def test_bacp_monthly_policy_needs_90_minutes_in_every_whole_month_of_the_window(run, bacp_service):
+def test_bacp_policy_counts_group_and_peer_time_and_skips_months_without_practice(run, bacp_service):
     report = compliance(run, "--policy", "bacp-monthly")
-    assert report["policy"] == "BACP-style monthly supervision"
-    assert report["people"] == [
-        # 11 months of one session + October of two = 13 sessions. July 2026 becomes a
-        # whole month of the window on 2026-07-31 with no minutes: the lapse. (The session
-        # of 2025-07-15 leaves on 2026-07-15, but July 2025 is then no longer whole inside.)
-        bacp_row("M1", sessions=13, short=[], lapses_on="2026-07-31"),
-        # 11 sessions + 1 individual of March = 12 counted; peer not counted
-        bacp_row("M2", sessions=12, short=["2026-03"]),
-        # 11 sessions in the window
-        bacp_row("M3", sessions=11, short=["2025-07"]),
-        # teaching: no session count required either; June's session on the as-of date counts
-        bacp_row("M4", sessions=12, short=[], teaching=True, lapses_on="2026-07-31"),
-    ]
+    assert report["policy"] == "BACP monthly supervision"
+    people = {p["person"]: p for p in report["people"]}
+    shown = {ref: (p["compliant"], p["supervision_months_short"], p["lapses_on"]) for ref, p in people.items()}
+    assert shown == {
+        "B1": (False, ["2025-11"], None),
+        # November and December skipped. July 2026, when it becomes whole on 2026-07-31,
+        # has no practising work either, nor any month after: nothing ever lapses.
+        "B2": (True, [], None),
+        # as B2, but the course of 2026-06-20 runs into July 2026, which has no minutes
+        "B3": (True, [], "2026-07-31"),
+        # no practising work at all: no month needs supervision
+        "B4": (True, [], None),
+    }
+    # counted sessions: B1 10 individual + October's group and peer + November's group and individual
+    assert [people[ref]["supervision_sessions"] for ref in ("B1", "B2", "B3", "B4")] == [14, 10, 10, 0]
+    assert people["B1"]["supervision_required"] == 0 and people["B1"]["practising"]
 
 
 def test_bacp_monthly_table_names_the_month_short_of_minutes(run, bacp_service):
     lines = ok(run, "cpd", "compliance", "--as-of", AS_OF, "--policy", "bacp-monthly").stdout.splitlines()
-    assert lines[0] == "Compliance on 2026-06-30 under the BACP-style monthly supervision policy"
-    m2 = next(line for line in lines if line.startswith("M2 "))
-    assert "needs 90 minutes of supervision in 2026-03" in m2
+    assert lines[0] == "Compliance on 2026-06-30 under the BACP monthly supervision policy"
+    b1 = next(line for line in lines if line.startswith("B1 "))
+    assert "needs 90 minutes of supervision in 2025-11" in b1
 
 
-def test_bacp_monthly_lapse_when_the_as_of_month_becomes_whole_after_a_mid_month_as_of(run, tmp_path):
+def test_person_show_says_what_a_group_session_counts_for(run, bacp_service):
+    shown = ok_json(run, "person", "show", "B1", "--as-of", AS_OF, "--policy", "bacp-monthly")["compliance"]
+    why = {(r["dated"], r["what"]): r["why"] for r in shown["records"]}
+    assert why[("2025-10-10", "group session with SUP, 120 minutes")] == "a qualifying session; counts 60 minutes (a group session of 4)"
+    assert why[("2025-10-20", "peer session with SUP, 60 minutes")] == "a qualifying session; counts 30 minutes (a peer session of 2)"
+    assert why[("2025-11-10", "group session with SUP, 120 minutes")] == "a qualifying session; counts 20 minutes (a group session of 6)"
+
+
+MONTHLY_ONLY = "[supervision]\nminutes_each_month = 90\nsessions_when_practising = 0\nsessions_when_not_practising = 0\n"
+
+
+def test_a_monthly_rule_lapses_when_the_as_of_month_becomes_whole_after_a_mid_month_as_of(run, tmp_path):
     # as_of 2026-06-15: window (2025-06-15, 2026-06-15]; whole months 2025-07 .. 2026-05, each
     # with one 90-minute session on the 10th: compliant. Nothing dated after the as-of date
     # counts, so on 2026-06-30 June 2026 is a whole month of the window with 0 minutes.
     load(run, tmp_path / "b", people=[teacher("MX")], **baseline("MX", sessions_on=()),
          sessions=monthly("MX", "2025-07-10", 11, minutes=90))  # 2025-07-10 .. 2026-05-10
-    people = compliance(run, "--policy", "bacp-monthly", as_of="2026-06-15")["people"]
+    path = tmp_path / "monthly.toml"
+    path.write_text(MONTHLY_ONLY, encoding="utf-8")
+    people = compliance(run, "--policy", str(path), as_of="2026-06-15")["people"]
     assert people == [
         {**row("MX", compliant=True, cpd_hours=30.0, retreat_days=5.0, supervision_sessions=11,
                supervision_required=0, teaching=False, shortfalls=[], lapses_on="2026-06-30"),

@@ -303,12 +303,18 @@ def test_import_warns_of_sessions_that_do_not_count_with_a_count_and_examples(ru
     assert table_counts(engine)["supervision_sessions"] == 8
 
 
-def test_the_sample_bundles_import_without_a_warning(run, tmp_path):
+def test_the_sample_bundles_import_with_only_the_warning_of_its_unqualified_session(run, tmp_path):
+    """The demo holds one session on purpose with a supervisor who is no supervisor (T006,
+    a teacher): it is recorded, does not count, and is said so on import."""
     from tests.conftest import FIXTURES
 
     result = run("import", str(FIXTURES / "demo"), "--dry-run")
     assert result.exit_code == 0, result.output
-    assert result.stderr == ""
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == 4, result.stderr
+    assert all(line.startswith("Warning: ") for line in warnings)
+    assert "'T006' held no stage supervisor or higher in any programme on 2026-10-14" in warnings[1]
+    assert "'T011' had no supervision link with 'T006' current on 2026-10-14" in warnings[3]
 
 
 # --- 4. db check lists records kept before a rule ----------------------------------------

@@ -5,6 +5,9 @@
 - daily        the per-day sums both engines read, and who taught which course
 - rolling      the per-person engine: every policy, lapse dates, records leaving next
 - closed_form  the same report computed by the database (window functions)
+- new_teachers the new teachers' hours per course: who is new, and its closed form
+- practice     why a person is practising, in words ("supervises 3 people")
+- explain      which of one person's records count, and why the others do not
 - reports      compliance_report, due, summary, listing_check, person_compliance, needs
 """
 

@@ -22,21 +22,27 @@ from ..queries import highest_stages
 from ..vocab import STAGE_RANK
 from . import closed_form, rolling
 from .assessed import Scope, assessed_people, person_info
-from .daily import taught_courses
+from .daily import DailySums, taught_courses
+from .explain import explain
+from .practice import Work, add_practising_as, work_in_window
 from .standing import REQUIREMENTS, Standing, figures
 
 
 def _outlooks(
-    session: Session, as_of: dt.date, policy: Policy, scope: Scope, in_database: bool
+    session: Session, as_of: dt.date, policy: Policy, scope: Scope, in_database: bool, work: dict[str, Work]
 ) -> Iterator[tuple[dict, Standing, dt.date | None, Standing | None]]:
     """(person info, Standing now, lapses_on, Standing on the lapse day) for each assessed
-    person, sorted by ref. The last two are None for a person not compliant now."""
+    person, sorted by ref. The last two are None for a person not compliant now. Fills
+    `work` (by ref) with everyone's practising work in the window."""
+    connection = session.connection()
+    by_id = work_in_window(connection, DailySums(connection.dialect.name, as_of, policy))
+    work.update((entry.ref, entry) for entry in by_id.values())
     if not (in_database and closed_form.supports(policy)):
         for info, assessor in rolling.assess(session, as_of, policy, scope):
             yield (info, *assessor.outlook(as_of))
         return
     people = session.execute(assessed_people(as_of, policy, scope)).all()
-    evaluated = closed_form.evaluate(session, {row[0] for row in people}, as_of, policy)
+    evaluated = closed_form.evaluate(session, {row[0] for row in people}, as_of, policy, by_id)
     for person_id, ref, name, organisation, region in people:
         yield (person_info(ref, name, organisation, region), *evaluated[person_id])
 
@@ -44,7 +50,7 @@ def _outlooks(
 def _report_row(info: dict, standing: Standing, lapses: dt.date | None, policy: Policy) -> dict:
     """One person's row of the compliance report."""
     compliant = not standing.shortfalls
-    row = {**info, "compliant": compliant, **figures(standing), "lapses_on": lapses if compliant else None}
+    row = {**info, "compliant": compliant, **figures(standing, policy), "lapses_on": lapses if compliant else None}
     if policy.minutes_each_month:
         row["supervision_months_short"] = standing.short_months
     return row
@@ -63,25 +69,31 @@ def compliance_report(
 
     The database computes it where the policy allows (closed_form); `in_database=False`
     asks for the same report from each person's dated records, one pass each."""
-    rows = []
-    for info, standing, lapses, _ in _outlooks(session, as_of, policy, scope or Scope(), in_database):
+    rows, work = [], {}
+    for info, standing, lapses, _ in _outlooks(session, as_of, policy, scope or Scope(), in_database, work):
         if only_noncompliant and not standing.shortfalls:
             continue
         rows.append(_report_row(info, standing, lapses, policy))
+    add_practising_as(rows, work, policy)
     return {"as_of": as_of, "policy": policy.name, "people": rows}
 
 
 def needs(row: dict, policy: Policy) -> list[str]:
     """What a person must still do, in words a lead can act on."""
     said = []
-    if "cpd" in row["shortfalls"]:
+    if "cpd" in row["shortfalls"] and row["cpd_hours"] < policy.cpd_hours:
         said.append(f"needs {_number(policy.cpd_hours - row['cpd_hours'])} more CPD hours")
+    if "cpd" in row["shortfalls"] and row.get("cpd_event_hours", policy.cpd_event_hours) < policy.cpd_event_hours:
+        said.append(f"needs {_hours(policy.cpd_event_hours - row['cpd_event_hours'])} of CPD events")
     if "retreat" in row["shortfalls"]:
         said.append(f"needs {_number(policy.retreat_days - row['retreat_days'])} more retreat days")
     if "supervision" in row["shortfalls"]:
         missing = row["supervision_required"] - row["supervision_sessions"]
         if missing > 0:
             said.append(f"needs {missing} more supervision session{'s' if missing != 1 else ''}")
+        hours, hours_required = row.get("supervision_hours"), row.get("supervision_hours_required")
+        if hours_required is not None and hours < hours_required:
+            said.append(f"needs {_hours(hours_required - hours)} of supervision as a new teacher")
         for month in row.get("supervision_months_short") or []:
             said.append(f"needs {policy.minutes_each_month} minutes of supervision in {month}")
     return said
@@ -89,6 +101,10 @@ def needs(row: dict, policy: Policy) -> list[str]:
 
 def _number(value: float) -> str:
     return f"{round(value, 2):g}"
+
+
+def _hours(value: float) -> str:
+    return f"{_number(value)} more hour{'' if _number(value) == '1' else 's'}"
 
 
 def due(
@@ -103,10 +119,10 @@ def due(
     """Compliant people who lapse within `within` days, soonest first, with what they must do."""
     limit = as_of + dt.timedelta(days=within)
     rows = []
-    for info, _, lapse, then in _outlooks(session, as_of, policy, scope or Scope(), in_database):
+    for info, _, lapse, then in _outlooks(session, as_of, policy, scope or Scope(), in_database, {}):
         if lapse is None or lapse > limit:
             continue
-        at_lapse = {**figures(then), "supervision_months_short": then.short_months}
+        at_lapse = {**figures(then, policy), "supervision_months_short": then.short_months}
         rows.append(
             {
                 **info,
@@ -224,4 +240,13 @@ def person_compliance(session: Session, ref: str, *, as_of: dt.date, policy: Pol
     info, assessor = assessed[0]
     now, lapses, _ = assessor.outlook(as_of)
     row = _report_row(info, now, lapses, policy)
-    return {**row, "needs": needs(row, policy), "leaving_window_next": assessor.leaving_next(as_of)}
+    connection = session.connection()
+    work = work_in_window(connection, DailySums(connection.dialect.name, as_of, policy), ref)
+    add_practising_as([row], {entry.ref: entry for entry in work.values()}, policy)
+    person_id = session.execute(select(models.Person.id).where(models.Person.ref == ref)).scalar_one()
+    return {
+        **row,
+        "needs": needs(row, policy),
+        "records": explain(session, person_id, as_of, policy),
+        "leaving_window_next": assessor.leaving_next(as_of),
+    }

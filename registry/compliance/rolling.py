@@ -23,6 +23,7 @@ from .. import models
 from ..policy import Policy
 from .assessed import Scope, assessed_people, person_info
 from .daily import DailySums
+from .new_teachers import new_until
 from .standing import Standing, Thresholds, standing_of
 
 
@@ -45,11 +46,18 @@ class History:
 
     # (day number, amount): day numbers are proleptic Gregorian ordinals (date.toordinal).
     cpd: list = field(default_factory=list)  # hundredths of an hour
+    events: list = field(default_factory=list)  # hundredths of an hour of CPD events
     retreat: list = field(default_factory=list)  # tenths of a day
     sessions: list = field(default_factory=list)  # count
-    minutes: list = field(default_factory=list)  # minutes
-    teaching: list = field(default_factory=list)  # 1 per day on which courses start
+    minutes: list = field(default_factory=list)  # hundredths of a minute, as the policy counts them
+    teaching: list = field(default_factory=list)  # courses starting that day
+    practice: list = field(default_factory=list)  # the policy's practising work that day
+    # The day the new teachers' rule stops applying to the person (None: it does not).
+    new_until: int | None = None
 
+
+# An 8-week course runs on the days from its start to 55 days after it.
+COURSE_DAYS = 55
 
 # What leaves the window, as `leaving_next` names it: record, History field, unit, divisor.
 _LEAVING = (
@@ -68,11 +76,8 @@ class Assessor:
         self.thresholds = Thresholds.of(policy)
         self.window = policy.window_days
         self.history = history
-        self.cpd = _Series(history.cpd)
-        self.retreat = _Series(history.retreat)
-        self.sessions = _Series(history.sessions)
-        self.minutes = _Series(history.minutes)
-        self.teaching = _Series(history.teaching)
+        for name in ("cpd", "events", "retreat", "sessions", "minutes", "teaching", "practice"):
+            setattr(self, name, _Series(getattr(history, name)))
 
     def outlook(self, as_of: dt.date) -> tuple[Standing, dt.date | None, Standing | None]:
         """The standing on `as_of`, the lapse date and the standing on it (None, None if
@@ -88,17 +93,27 @@ class Assessor:
     def _standing(self, day: int, counted_until: int) -> Standing:
         start = day - self.window
         upto = min(day, counted_until)
+        courses = self.teaching.total(start, upto)
+        new_until = self.history.new_until
+        minutes_required = None
+        if new_until is not None and day < new_until:
+            minutes_required = self.thresholds.per_course * courses
         return standing_of(
             self.thresholds,
             cpd=self.cpd.total(start, upto),
+            events=self.events.total(start, upto),
             retreat=self.retreat.total(start, upto),
             sessions=self.sessions.total(start, upto),
-            teaching=self.teaching.total(start, upto) > 0,
+            teaching=courses > 0,
+            practising=self.practice.total(start, upto) > 0,
+            minutes=self.minutes.total(start, upto),
+            minutes_required=minutes_required,
             short_months=self._short_months(start, day, counted_until) if self.policy.minutes_each_month else [],
         )
 
     def _short_months(self, start: int, day: int, counted_until: int) -> list[str]:
-        """Calendar months wholly inside (start, day] with too few minutes of supervision."""
+        """Calendar months wholly inside (start, day] with too few minutes of supervision
+        (months without practising work left out, under a policy that skips them)."""
         short = []
         first = dt.date.fromordinal(start + 1)
         month = first if first.day == 1 else _first_of_next_month(first)
@@ -108,16 +123,27 @@ class Assessor:
             if last > day:
                 break
             minutes = self.minutes.total(month.toordinal() - 1, min(last, counted_until))
-            if minutes < self.policy.minutes_each_month:
+            required = self.policy.minutes_each_month * 100
+            if minutes < required and not self._skipped(month.toordinal(), min(last, counted_until)):
                 short.append(month.strftime("%Y-%m"))
             month = following
         return short
+
+    def _skipped(self, first: int, last: int) -> bool:
+        """Whether the month from `first` to `last` is skipped for want of practising work:
+        none dated in it, and no course the person teaches running in it (8 weeks from its start)."""
+        if not self.policy.skip_months_without_practice:
+            return False
+        if self.practice.total(first - 1, last) > 0:
+            return False
+        return not ("teaching" in self.policy.practising_work and self.teaching.total(first - 1 - COURSE_DAYS, last))
 
     def lapses_on(self, as_of: dt.date) -> dt.date | None:
         """The first day after `as_of` on which the person would no longer be compliant."""
         today = as_of.toordinal()
         candidates = set()
-        for pairs in (self.history.cpd, self.history.retreat, self.history.sessions, self.history.teaching):
+        history = self.history
+        for pairs in (history.cpd, history.events, history.retreat, history.sessions, history.teaching, history.practice):
             candidates.update(d + self.window for d, _ in pairs)
         if self.policy.minutes_each_month:
             month = as_of.replace(day=1)
@@ -161,13 +187,21 @@ def _histories(session: Session, people, as_of: dt.date, policy: Policy) -> dict
     def rows(query):
         return connection.execute(query.order_by(*query.selected_columns[:2])).all()
 
-    for name, query in (("cpd", sums.cpd()), ("retreat", sums.retreats()), ("teaching", sums.teaching())):
+    queries = {"cpd": sums.cpd(), "retreat": sums.retreats(), "teaching": sums.teaching()}
+    if policy.cpd_event_hours:
+        queries["events"] = sums.cpd(events=True)
+    for name, query in queries.items():
         for person_id, day, amount in rows(query):
             getattr(histories[person_id], name).append((day, int(amount)))
     for person_id, day, count, minutes in rows(sums.sessions(minutes=True)):
         history = histories[person_id]
         history.sessions.append((day, count))
         history.minutes.append((day, int(minutes)))
+    for person_id, day, amount, work in rows(sums.practice()):
+        if work in policy.practising_work:
+            histories[person_id].practice.append((day, int(amount)))
+    for person_id, day in new_until(connection, policy, people).items():
+        histories[person_id].new_until = day
     return histories
 
 
