@@ -35,6 +35,7 @@ SUBJECT = {
     "retreat": "person",
     "course": "lead",
     "nomination": "person",
+    "assessment": "person",
 }
 
 # Record types as entries written before the TYPE names were used called them.

@@ -79,6 +79,7 @@ def record_counts(session: Session) -> list[dict]:
         ("retreats", models.Retreat),
         ("courses", models.Course),
         ("nominations", models.Nomination),
+        ("assessments", models.Assessment),
     ]
     return [
         {"records": label, "count": session.scalar(select(func.count()).select_from(model))}

@@ -254,6 +254,31 @@ class Nomination(Base):
     nominated_on: Mapped[dt.date] = mapped_column(Date)
 
 
+class Assessment(Base):
+    """An assessment of a teacher's teaching on the six MBI:TAC domains."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        UniqueConstraint("person_id", "programme_id", "on", "assessor_id"),
+        CheckConstraint("assessor_id <> person_id", name="not_self"),
+        *(CheckConstraint(one_of(domain, vocab.TAC_LEVELS), name=domain) for domain in vocab.TAC_DOMAINS),
+        Index("ix_assessments_programme_on", "programme_id", "on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"))
+    on: Mapped[dt.date] = mapped_column(Date)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)
+    coverage: Mapped[str] = mapped_column(String(32))
+    relational: Mapped[str] = mapped_column(String(32))
+    embodiment: Mapped[str] = mapped_column(String(32))
+    guiding: Mapped[str] = mapped_column(String(32))
+    inquiry: Mapped[str] = mapped_column(String(32))
+    holding: Mapped[str] = mapped_column(String(32))
+
+
 class AuditEntry(Base):
     """Who did what to which record, and when. Only ever appended to."""
 

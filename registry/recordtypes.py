@@ -232,6 +232,20 @@ NOMINATION = RecordType(
     ),
 )
 
+ASSESSMENT = RecordType(
+    "assessment",
+    "assessments.csv",
+    (
+        Field("person", REF, required=True, key=True, refers_to="person"),
+        Field("programme", REF, required=True, key=True, refers_to="programme"),
+        Field("on", DATE, required=True, key=True),
+        Field("assessor", REF, required=True, key=True, refers_to="person"),
+        Field("course", REF, refers_to="course"),
+        *(Field(domain, _choice(vocab.TAC_LEVELS), required=True) for domain in vocab.TAC_DOMAINS),
+    ),
+    past_only=("on",),
+)
+
 # In the order a bundle is read: every reference points at an earlier type.
 ALL = (
     ORGANISATION,
@@ -245,4 +259,5 @@ ALL = (
     RETREAT,
     COURSE,
     NOMINATION,
+    ASSESSMENT,
 )

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from .db import display_url, is_sqlite
 from .errors import DatabaseUnavailable, SchemaOutOfDate
 
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0009"
 VERSION_TABLE = "alembic_version"
 
 

@@ -90,6 +90,11 @@ def _training_rules(v, today: dt.date):
         yield f"trainee: {v['trainee']!r} cannot be their own trainer"
 
 
+def _assessment_rules(v, today: dt.date):
+    if v["assessor"] is not None and v["assessor"] == v["person"]:
+        yield f"assessor: {v['assessor']!r} cannot assess their own teaching"
+
+
 def _supervision_rules(v, today: dt.date):
     if v["supervisor"] is not None and v["supervisor"] == v["supervisee"]:
         yield f"supervisee: {v['supervisee']!r} cannot supervise themselves"
@@ -113,6 +118,7 @@ RECORD_RULES = {
     "supervision link": _supervision_rules,
     "session": _supervision_rules,
     "course": _course_rules,
+    "assessment": _assessment_rules,
     "retreat": _retreat_rules,
 }
 
@@ -192,16 +198,23 @@ class StageBook:
         )
 
 
+# Who must hold a stage for a record of each type: their field, the record's date field
+# and the lowest stage that will do.
+STAGE_NEEDED = {
+    rt.TRAINING: ("trainer", "trained_on", "trainer"),
+    rt.SUPERVISION: ("supervisor", "started_on", "supervisor"),
+    rt.ASSESSMENT: ("assessor", "on", "supervisor"),
+}
+
+
 def registry_errors(record_type: rt.RecordType, values: Mapping[str, Any], book: StageBook) -> Iterator[str]:
-    """The stage rules of training records and supervision links."""
-    if record_type is rt.TRAINING and values["trainer"] and values["trained_on"]:
-        message = book.require("trainer", values["trainer"], values["programme"], values["trained_on"], "trainer")
-        if message:
-            yield message
-    if record_type is rt.SUPERVISION and values["supervisor"] and values["started_on"]:
-        message = book.require(
-            "supervisor", values["supervisor"], values["programme"], values["started_on"], "supervisor"
-        )
+    """The stage rules: a trainer trains, a supervisor supervises and an assessor assesses
+    teaching only when holding the stage for it in the programme on the day."""
+    if record_type not in STAGE_NEEDED:
+        return
+    holder, date_field, minimum = STAGE_NEEDED[record_type]
+    if values[holder] and values[date_field]:
+        message = book.require(holder, values[holder], values["programme"], values[date_field], minimum)
         if message:
             yield message
 
@@ -249,6 +262,7 @@ DATED = (
     Dated(rt.CPD, "date", ("person",)),
     Dated(rt.RETREAT, "start_on", ("person",)),
     Dated(rt.NOMINATION, "nominated_on", ("person",)),
+    Dated(rt.ASSESSMENT, "on", ("person", "assessor")),
 )
 # How a person taking part in a record is named in a message.
 _ROLE_WORDS = {"person": "", "co_teachers": "co-teacher ", "assessed_by": "assessor "}

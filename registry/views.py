@@ -31,6 +31,7 @@ DATE_FIELD = {
     "retreat": "start_on",
     "course": "start_on",
     "nomination": "nominated_on",
+    "assessment": "on",
 }
 PERSON_FIELDS = {
     "person": ["ref"],
@@ -42,9 +43,10 @@ PERSON_FIELDS = {
     "retreat": ["person"],
     "course": ["lead"],
     "nomination": ["person"],
+    "assessment": ["person"],
 }
 # Lists of events read best newest first.
-NEWEST_FIRST = {"session", "cpd", "retreat", "course", "training", "supervision link", "stage"}
+NEWEST_FIRST = {"session", "cpd", "retreat", "course", "training", "supervision link", "stage", "assessment"}
 
 
 @dataclass

@@ -15,6 +15,11 @@ TAC_LEVELS = (
     "proficient",
     "advanced",
 )
+# The six domains of the MBI:TAC, in its order (Crane et al. 2013): coverage, pacing and
+# organisation of the session curriculum; relational skills; embodiment of mindfulness;
+# guiding mindfulness practices; conveying course themes through interactive inquiry and
+# didactic teaching; holding the group learning environment.
+TAC_DOMAINS = ("coverage", "relational", "embodiment", "guiding", "inquiry", "holding")
 
 # The statuses a person is given by `person add` and `person update`. `erased` is given
 # by erasure (UK GDPR) alone: the person's records stay, anonymous, and they leave every

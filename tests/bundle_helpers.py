@@ -86,6 +86,11 @@ person,programme,region,role,readiness,emergency,nominated_on
 P2,MBCT,North,trainer,1_2_years,true,2025-06-02
 P3,MBCT,South,supervisor,ready_now,false,2025-06-02
 """,
+    "assessments.csv": """\
+person,programme,on,assessor,course,coverage,relational,embodiment,guiding,inquiry,holding
+P3,MBCT,2025-02-20,P2,C-2025-01,competent,proficient,competent,competent,advanced_beginner,competent
+P3,MBCT,2025-05-20,P1,,proficient,proficient,competent,proficient,competent,competent
+""",
 }
 
 # The rows each file of SMALL adds to its table (course_co_teachers: 3).

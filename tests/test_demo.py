@@ -16,7 +16,8 @@ supervision sessions  1950
 CPD activities        642
 retreats              112
 courses               163
-nominations           8"""
+nominations           8
+assessments           64"""
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,9 @@ def insert_many(connection: Connection, table: Table, rows: list[dict]) -> None:
     processing."""
     names = [column.name for column in table.columns]
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([marker] * len(names))})"
+    quote = connection.dialect.identifier_preparer.quote  # a column may be named like a keyword (`on`)
+    listed = ", ".join(quote(name) for name in names)
+    statement = f"INSERT INTO {quote(table.name)} ({listed}) VALUES ({', '.join([marker] * len(names))})"
     values = [tuple(map(row.get, names)) for row in rows]
     if connection.dialect.name == "sqlite":
         values = _dates_as_text(table, values)
