@@ -80,6 +80,7 @@ def record_counts(session: Session) -> list[dict]:
         ("courses", models.Course),
         ("nominations", models.Nomination),
         ("assessments", models.Assessment),
+        ("course outcomes", models.CourseOutcome),
     ]
     return [
         {"records": label, "count": session.scalar(select(func.count()).select_from(model))}

@@ -215,6 +215,19 @@ COURSE = RecordType(
         Field("participants", partial(fields.integer, low=0, high=10_000)),
         Field("supervised", BOOL),
         Field("setting", _name()),
+        Field("completed", partial(fields.integer, low=0, high=10_000)),
+    ),
+)
+
+COURSE_OUTCOME = RecordType(
+    "course outcome",
+    "course_outcomes.csv",
+    (
+        Field("course", REF, required=True, key=True, refers_to="course"),
+        Field("measure", _name(32), required=True, key=True),
+        Field("before", partial(fields.number, high=10_000), required=True),
+        Field("after", partial(fields.number, high=10_000), required=True),
+        Field("measured", partial(fields.integer, low=1, high=10_000), required=True),
     ),
 )
 
@@ -260,4 +273,5 @@ ALL = (
     COURSE,
     NOMINATION,
     ASSESSMENT,
+    COURSE_OUTCOME,
 )

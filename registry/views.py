@@ -18,6 +18,7 @@ from . import recordtypes as rt
 from .errors import Invalid
 from .rows import find_row, notes_readable, rows_where
 from .bundle.tables import TABLES
+from .quality_summary import latest_levels
 from .queries import highest_stages, programme_id
 from .vocab import STAGE_RANK, STAGES, STATUSES
 
@@ -247,6 +248,7 @@ def show_person(
         "courses": mine(rt.COURSE)[:recent],
         "trained_by": [row for row in mine(rt.TRAINING) if row["trainee"] == ref],
         "trained": [row for row in mine(rt.TRAINING) if row["trainer"] == ref],
+        "teaching_assessed": latest_levels(session, ref, as_of=as_of),
         "compliance": person_compliance(session, ref, as_of=as_of, policy=policy or default_policy()),
     }
 

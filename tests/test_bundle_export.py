@@ -67,7 +67,7 @@ def test_export_of_an_import_equals_the_import_of_the_export(run, engine, tmp_pa
 def test_an_empty_registry_exports_every_file_with_its_header_only(run, tmp_path):
     result = run("export", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"Exported 0 records to {tmp_path / 'out'}/ (12 files).\n"
+    assert result.stdout == f"Exported 0 records to {tmp_path / 'out'}/ (13 files).\n"
     assert read_bundle(tmp_path / "out") == {
         record_type.file: ",".join(record_type.columns) + "\n" for record_type in rt.ALL
     }
@@ -272,7 +272,7 @@ def test_workbook_has_a_sheet_per_file_with_the_csv_headers_and_rows(run, tmp_pa
     import_ok(run, DEMO)
     result = run("export", str(tmp_path / "out"), "--xlsx", str(tmp_path / "registry.xlsx"))
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == f"Exported 3193 records to {tmp_path / 'registry.xlsx'} (12 sheets)."
+    assert result.stdout.splitlines()[-1] == f"Exported 3299 records to {tmp_path / 'registry.xlsx'} (13 sheets)."
     exported = read_bundle(tmp_path / "out")
 
     sheets = sheet_rows(tmp_path / "registry.xlsx")

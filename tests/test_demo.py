@@ -17,7 +17,8 @@ CPD activities        642
 retreats              112
 courses               163
 nominations           8
-assessments           64"""
+assessments           64
+course outcomes       106"""
 
 
 @pytest.fixture(autouse=True)

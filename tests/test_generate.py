@@ -218,5 +218,5 @@ def test_the_fixtures_command_writes_a_bundle(tmp_path):
     result = CliRunner().invoke(fixtures, ["generate", str(tmp_path / "small"), "--people", "40", "--seed", "3"])
     assert result.exit_code == 0, result.output
     total = sum(len(read(tmp_path / "small", name)) for name in FILES)
-    assert result.output == f"Wrote {total} rows to {tmp_path / 'small'}/ (12 files) for 40 people.\n"
+    assert result.output == f"Wrote {total} rows to {tmp_path / 'small'}/ (13 files) for 40 people.\n"
     assert "Example:" in fixtures.help

@@ -27,6 +27,7 @@ TABLES: dict[str, Table] = {
     rt.COURSE.name: models.Course.__table__,
     rt.NOMINATION.name: models.Nomination.__table__,
     rt.ASSESSMENT.name: models.Assessment.__table__,
+    rt.COURSE_OUTCOME.name: models.CourseOutcome.__table__,
 }
 
 # Where a reference is looked up: table and its identifying column.

@@ -1,19 +1,24 @@
-"""Assessments of teaching on the six domains of the MBI:TAC (Crane et al. 2013).
+"""Quality of teaching and evaluation of courses.
 
-An assessment is a record like any other (recordtypes.ASSESSMENT: added, amended,
-removed and imported through the one validation layer); this module reads the levels
-given on the command line and shapes the records as the contract lists them, with the
-six levels under `levels`.
+Assessments of teaching on the six domains of the MBI:TAC (Crane et al. 2013) and the
+outcome measures of courses are records like any other (recordtypes.ASSESSMENT and
+COURSE_OUTCOME: added, amended, removed and imported through the one validation layer).
+This module reads the levels given on the command line, shapes assessments as the
+contract lists them (the six levels under `levels`), and lists outcomes.
 """
 
 from __future__ import annotations
 
 from typing import Iterable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import recordtypes as rt
-from .errors import Invalid
+from . import models
+from .bundle.tables import TABLES
+from .errors import Invalid, NotFound
+from .rows import rows_where
 from .views import Filters, list_records
 from .vocab import TAC_DOMAINS, TAC_LEVELS
 
@@ -50,3 +55,16 @@ def with_levels(row: dict) -> dict:
 def assessments(session: Session, *, person: str | None = None, programme: str | None = None) -> list[dict]:
     """Assessments of teaching, newest first, of one teacher or programme if given."""
     return list_records(session, rt.ASSESSMENT, Filters(person=person, programme=programme))
+
+
+
+def course_outcomes(session: Session, *, course: str | None = None) -> list[dict]:
+    """The outcome measures of every course (or of one: NotFound when there is no such
+    course), by course and measure."""
+    conditions = []
+    if course:
+        found = session.scalar(select(models.Course.id).where(models.Course.code == course))
+        if found is None:
+            raise NotFound(f"course: no course {course!r} in the registry")
+        conditions.append(TABLES[rt.COURSE_OUTCOME.name].c.course_id == found)
+    return list(rows_where(session, rt.COURSE_OUTCOME, *conditions))
