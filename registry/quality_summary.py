@@ -130,3 +130,24 @@ def _trend(before: str | None, now: str) -> str | None:
         return None
     change = TAC_LEVELS.index(now) - TAC_LEVELS.index(before)
     return "up" if change > 0 else "down" if change < 0 else "same"
+
+
+def below_proficient(session: Session, as_of: dt.date) -> dict[tuple[str, str], list[str]]:
+    """(ref, programme) -> the domains where the person's latest assessment in the
+    programme (on or before `as_of`) is below `proficient`, for those with any: the
+    supervisor guidelines expect proficiency of a supervisor, so such a candidate is not
+    ready now for a supervisor post."""
+    latest = _latest(as_of, dt.date.min)
+    person, programme = models.Person, models.Programme
+    query = (
+        select(person.ref, programme.code, *[latest.c[d] for d in TAC_DOMAINS])
+        .join(person, person.id == latest.c.person_id)
+        .join(programme, programme.id == latest.c.programme_id)
+    )
+    bar = TAC_LEVELS.index("proficient")
+    found = {}
+    for ref, code, *levels in session.execute(query):
+        below = [domain for domain, level in zip(TAC_DOMAINS, levels) if TAC_LEVELS.index(level) < bar]
+        if below:
+            found[(ref, code)] = below
+    return found

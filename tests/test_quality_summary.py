@@ -98,3 +98,19 @@ def test_the_trend_compares_the_latest_assessment_on_the_day_with_the_one_before
         ("inquiry", "advanced_beginner", "advanced_beginner", "same"),
         ("holding", "competent", "advanced_beginner", "up"),
     ]
+
+
+def test_a_candidate_assessed_below_proficient_is_not_ready_now_for_a_supervisor_post(service):
+    ok(service, "succession", "nominate", "--post", "supervisor/MBCT/North", "--candidate", "T001",
+       "--readiness", "ready_now", "--on", "2026-11-01")
+    (post,) = [p for p in ok_json(service, "succession", "report")["posts"] if p["role"] == "supervisor" and p["region"] == "North"]
+    # T001's latest assessment (2026-12-02) is advanced on every domain: counted.
+    assert post["successors"] == [{"person": "T001", "readiness": "ready_now", "emergency": False}]
+    assert post["ready_now"] == 1
+    report = ok_json(service, "succession", "report", "--as-of", "2026-12-01")
+    (post,) = [p for p in report["posts"] if p["role"] == "supervisor" and p["region"] == "North"]
+    # On 2026-12-01 the latest is the second: advanced_beginner in inquiry.
+    assert post["successors"] == [{"person": "T001", "readiness": "ready_now", "emergency": False,
+                                   "not_counted": "below_proficient",
+                                   "domains": ["coverage", "embodiment", "guiding", "inquiry", "holding"]}]
+    assert post["ready_now"] == 0
