@@ -5,8 +5,10 @@
 - courses.completed: the participants who completed a course, at most those who started;
 - course_outcomes: the mean score of a measure before and after a course, and on how
   many participants.
-On PostgreSQL the audit trigger of revision 0004 records changes made outside the
-registry's own commands to the new tables, as it does for every other record table.
+On PostgreSQL the new tables get the triggers every record table has: the audit trigger
+of revision 0004 (changes made outside the registry's own commands) and the guard of
+revision 0006 (ids the database's own, no assessment dated in the future, for a role that
+is not an administrator).
 
 Revision ID: 0009
 Revises: 0005
@@ -29,6 +31,9 @@ TRIGGERS = {
     "'assessor_id:assessor:people:ref', 'course_id:course:courses:code'",
     "course_outcomes": "'course_outcomes', '', 'course_id:course:courses:code'",
 }
+# table: the fields that may not be in the future (the guard of revision 0006)
+GUARDED = {"assessments": "'on'", "course_outcomes": ""}
+NOT_ADMINISTRATOR = "WHEN (NOT pg_catalog.has_table_privilege(session_user, 'audit_log'::regclass, 'INSERT'))"
 
 
 def _one_of(column: str) -> str:
@@ -82,11 +87,16 @@ def upgrade() -> None:
                 f"CREATE TRIGGER mbp_audit_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
                 f"FOR EACH ROW EXECUTE FUNCTION mbp_record_change({arguments})"
             )
+            op.execute(
+                f"CREATE TRIGGER mbp_guard_{table} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW {NOT_ADMINISTRATOR} "
+                f"EXECUTE FUNCTION mbp_guard_row({GUARDED[table]})"
+            )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for table in TRIGGERS:
+            op.execute(f"DROP TRIGGER mbp_guard_{table} ON {table}")
             op.execute(f"DROP TRIGGER mbp_audit_{table} ON {table}")
     op.drop_table("course_outcomes")
     with op.batch_alter_table("courses") as batch:
