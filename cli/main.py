@@ -30,6 +30,7 @@ SUBCOMMANDS = {
     "policy": ("mbp_registry.cli.policy", "policy"),
     "retreat": ("mbp_registry.cli.retreat", "retreat"),
     "course": ("mbp_registry.cli.course", "course"),
+    "assessment": ("mbp_registry.cli.assessment", "assessment"),
     "audit": ("mbp_registry.cli.audit", "audit"),
     "amend": ("mbp_registry.cli.correct", "amend"),
     "remove": ("mbp_registry.cli.correct", "remove"),

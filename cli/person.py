@@ -117,6 +117,7 @@ PERSON_RECORD = Output(
             "courses": ["code", "programme", "start_on", "lead", "co_teachers", "supervised"],
             "trained_by": ["trainer", "programme", "stage", "trained_on"],
             "trained": ["trainee", "programme", "stage", "trained_on"],
+            "teaching_assessed": ["programme", "domain", "level", "on", "previous", "trend"],
             "compliance": compliance_text,
         }
     )

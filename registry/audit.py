@@ -36,6 +36,7 @@ SUBJECT = {
     "retreat": "person",
     "course": "lead",
     "nomination": "person",
+    "assessment": "person",
 }
 
 # Record types as entries written before the TYPE names were used called them.

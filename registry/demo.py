@@ -79,6 +79,8 @@ def record_counts(session: Session) -> list[dict]:
         ("retreats", models.Retreat),
         ("courses", models.Course),
         ("nominations", models.Nomination),
+        ("assessments", models.Assessment),
+        ("course outcomes", models.CourseOutcome),
     ]
     return [
         {"records": label, "count": session.scalar(select(func.count()).select_from(model))}

@@ -212,6 +212,10 @@ class Course(Base):
     __tablename__ = "courses"
     __table_args__ = (
         CheckConstraint("participants IS NULL OR participants >= 0", name="participants_range"),
+        CheckConstraint(
+            "completed IS NULL OR (completed >= 0 AND (participants IS NULL OR completed <= participants))",
+            name="completed_range",
+        ),
         Index("ix_courses_lead_start_on", "lead_id", "start_on"),
         Index("ix_courses_start_on", "start_on"),
     )
@@ -222,6 +226,8 @@ class Course(Base):
     start_on: Mapped[dt.date] = mapped_column(Date)
     lead_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     participants: Mapped[int | None] = mapped_column(Integer)
+    # Participants who completed the course (for MBCT: attended at least 4 of the 8 sessions).
+    completed: Mapped[int | None] = mapped_column(Integer)
     supervised: Mapped[bool | None] = mapped_column(Boolean)
     setting: Mapped[str | None] = mapped_column(NAME)
 
@@ -269,6 +275,49 @@ class StatusChange(Base):
     on: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+
+
+class Assessment(Base):
+    """An assessment of a teacher's teaching on the six MBI:TAC domains."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        UniqueConstraint("person_id", "programme_id", "on", "assessor_id"),
+        CheckConstraint("assessor_id <> person_id", name="not_self"),
+        *(CheckConstraint(one_of(domain, vocab.TAC_LEVELS), name=domain) for domain in vocab.TAC_DOMAINS),
+        Index("ix_assessments_programme_on", "programme_id", "on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"))
+    on: Mapped[dt.date] = mapped_column(Date)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)
+    coverage: Mapped[str] = mapped_column(String(32))
+    relational: Mapped[str] = mapped_column(String(32))
+    embodiment: Mapped[str] = mapped_column(String(32))
+    guiding: Mapped[str] = mapped_column(String(32))
+    inquiry: Mapped[str] = mapped_column(String(32))
+    holding: Mapped[str] = mapped_column(String(32))
+
+
+class CourseOutcome(Base):
+    """The mean score of an outcome measure before and after a course, over the
+    participants measured both times."""
+
+    __tablename__ = "course_outcomes"
+    __table_args__ = (
+        UniqueConstraint("course_id", "measure"),
+        CheckConstraint("measured >= 1", name="measured_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    measure: Mapped[str] = mapped_column(String(32))
+    before: Mapped[float] = mapped_column(Numeric(7, 2, asdecimal=False))
+    after: Mapped[float] = mapped_column(Numeric(7, 2, asdecimal=False))
+    measured: Mapped[int] = mapped_column(Integer)
 
 
 class AuditEntry(Base):

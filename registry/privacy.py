@@ -43,6 +43,8 @@ def subject_access(session: Session, ref: str, *, actor: str) -> dict:
     person_id = session.execute(select(models.Person.id).where(models.Person.ref == ref)).scalar_one()
     data: dict = {"exported_on": dt.date.today(), "person": person}
     for record_type in rt.ALL[3:]:
+        if record_type.name not in PERSON_FIELDS:
+            continue  # not about anyone (a course's outcome measures)
         table = TABLES[record_type.name]
         columns = [table.c[f"{name}_id"] for name in PERSON_FIELDS[record_type.name]]
         if record_type is rt.STAGE:

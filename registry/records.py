@@ -25,6 +25,7 @@ from .lineage_guard import hold_lineages, refuse_stored_loop, registry_lineage
 from .rows import find_row
 from .validate import (
     IN_SERVICE_STATUSES,
+    STAGE_NEEDED,
     describe_key,
     email_taken,
     missing_reference,
@@ -280,8 +281,8 @@ def _check_registry_rules(
     if record_type is rt.NOMINATION and session.execute(select(region_unknown(values["region"]))).scalar():
         raise NotFound(unknown_region(values["region"]))
     problems = []
-    if record_type in (rt.TRAINING, rt.SUPERVISION):
-        someone = values["trainer"] if record_type is rt.TRAINING else values["supervisor"]
+    if record_type in STAGE_NEEDED:
+        someone = values[STAGE_NEEDED[record_type][0]]
         book = stage_book(session, people=[someone], programme=values["programme"])
         problems = list(registry_errors(record_type, values, book))
         if record_type is rt.TRAINING and not problems:

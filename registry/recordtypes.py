@@ -215,6 +215,19 @@ COURSE = RecordType(
         Field("participants", partial(fields.integer, low=0, high=10_000)),
         Field("supervised", BOOL),
         Field("setting", _name()),
+        Field("completed", partial(fields.integer, low=0, high=10_000)),
+    ),
+)
+
+COURSE_OUTCOME = RecordType(
+    "course outcome",
+    "course_outcomes.csv",
+    (
+        Field("course", REF, required=True, key=True, refers_to="course"),
+        Field("measure", _name(32), required=True, key=True),
+        Field("before", partial(fields.number, high=10_000), required=True),
+        Field("after", partial(fields.number, high=10_000), required=True),
+        Field("measured", partial(fields.integer, low=1, high=10_000), required=True),
     ),
 )
 
@@ -243,6 +256,20 @@ STATUS_CHANGE = RecordType(
     ),
 )
 
+ASSESSMENT = RecordType(
+    "assessment",
+    "assessments.csv",
+    (
+        Field("person", REF, required=True, key=True, refers_to="person"),
+        Field("programme", REF, required=True, key=True, refers_to="programme"),
+        Field("on", DATE, required=True, key=True),
+        Field("assessor", REF, required=True, key=True, refers_to="person"),
+        Field("course", REF, refers_to="course"),
+        *(Field(domain, _choice(vocab.TAC_LEVELS), required=True) for domain in vocab.TAC_DOMAINS),
+    ),
+    past_only=("on",),
+)
+
 # In the order a bundle is read: every reference points at an earlier type.
 ALL = (
     ORGANISATION,
@@ -257,4 +284,6 @@ ALL = (
     COURSE,
     NOMINATION,
     STATUS_CHANGE,
+    ASSESSMENT,
+    COURSE_OUTCOME,
 )

@@ -16,7 +16,7 @@ from .db import display_url, held_by_another, is_sqlite
 from .errors import DatabaseUnavailable, SchemaOutOfDate
 from .redact import mask_password
 
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 VERSION_TABLE = "alembic_version"
 # The PostgreSQL advisory lock held while the schema is created or upgraded.
 SCHEMA_LOCK = 0x6D6270  # "mbp"

@@ -12,13 +12,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import models
 from .errors import NotFound
 from .lineage_guard import refuse_stored_loop
-from .queries import highest_stages, training_edges
+from .queries import highest_stages
+from .succession_reads import current_links, nominations, trainer_training
 from .vocab import POST_ROLES, READY_NOW_STAGE, STAGE_RANK
 
 SUPERVISOR = STAGE_RANK["supervisor"]
@@ -71,8 +72,8 @@ def load_snapshot(session: Session, as_of: dt.date, *, max_supervisees: int = 0)
     """The service as of one date, read in five queries (Damaged when the lineage has a loop)."""
     refuse_stored_loop(session)
     return Snapshot(
-        as_of, _people(session), _highest_stages(session, as_of), _current_links(session, as_of),
-        _trainer_training(session, as_of), _nominations(session, as_of), max_supervisees,
+        as_of, _people(session), _highest_stages(session, as_of), current_links(session, as_of),
+        trainer_training(session, as_of), nominations(session, as_of), max_supervisees,
     )
 
 
@@ -92,50 +93,6 @@ def _highest_stages(session: Session, as_of: dt.date) -> dict[tuple[str, str], i
         .join(models.Programme, models.Programme.id == highest.c.programme_id)
     )
     return {(ref, code): rank for ref, code, rank in session.execute(query)}
-
-
-def _current_links(session: Session, as_of: dt.date) -> list[tuple[str, str, str]]:
-    supervisor = models.Person.__table__.alias("supervisor")
-    supervisee = models.Person.__table__.alias("supervisee")
-    link, programme = models.SupervisionLink, models.Programme
-    query = (
-        select(supervisor.c.ref, supervisee.c.ref, programme.code)
-        .select_from(link)
-        .join(supervisor, supervisor.c.id == link.supervisor_id)
-        .join(supervisee, supervisee.c.id == link.supervisee_id)
-        .join(programme, programme.id == link.programme_id)
-        .where(link.started_on <= as_of, or_(link.ended_on.is_(None), link.ended_on > as_of))
-    )
-    return [tuple(row) for row in session.execute(query)]
-
-
-def _trainer_training(session: Session, as_of: dt.date) -> list[tuple[str, str, str]]:
-    """The training records towards trainer stages: (trainer, trainee, programme)."""
-    edges = training_edges(as_of=as_of).subquery()
-    query = select(edges.c.trainer, edges.c.trainee, edges.c.programme).where(
-        edges.c.stage.in_(("trainer", "trainer_of_trainers"))
-    )
-    return [tuple(row) for row in session.execute(query)]
-
-
-def _nominations(session: Session, as_of: dt.date) -> list[dict]:
-    person, programme, nomination = models.Person, models.Programme, models.Nomination
-    query = (
-        select(
-            person.ref.label("person"),
-            programme.code.label("programme"),
-            nomination.region,
-            nomination.role,
-            nomination.readiness,
-            nomination.emergency,
-            nomination.nominated_on,
-        )
-        .join(person, person.id == nomination.person_id)
-        .join(programme, programme.id == nomination.programme_id)
-        .where(nomination.nominated_on <= as_of)
-        .order_by(programme.code, nomination.region, nomination.role, person.ref)
-    )
-    return [{**row, "emergency": bool(row["emergency"])} for row in session.execute(query).mappings()]
 
 
 # ---------------------------------------------------------------- analysis
@@ -332,14 +289,18 @@ def posts(s: Snapshot) -> list[dict]:
 
 def _successor(s: Snapshot, nomination: dict, holders: list[str]) -> dict:
     """A nomination as the post lists it; with `not_counted` when it is no successor on the
-    as-of date: `holds_post` (the candidate holds the post already) or `below_stage` (a
-    `ready_now` candidate without the stage vocab.READY_NOW_STAGE names for the role)."""
+    as-of date: `holds_post` (the candidate holds the post already), `below_stage` (a
+    `ready_now` candidate without the stage vocab.READY_NOW_STAGE names for the role) or,
+    for a supervisor post, `below_proficient` (a `ready_now` candidate whose latest MBI:TAC
+    assessment is below proficient in some domain: those domains are given)."""
     ref, needed = nomination["person"], STAGE_RANK[READY_NOW_STAGE[nomination["role"]]]
     successor = {key: nomination[key] for key in ("person", "readiness", "emergency")}
     if ref in holders:
         return {**successor, "not_counted": "holds_post"}
     if nomination["readiness"] == "ready_now" and s.stage(ref, nomination["programme"]) < needed:
         return {**successor, "not_counted": "below_stage"}
+    if nomination["readiness"] == "ready_now" and nomination["role"] == "supervisor" and nomination.get("below"):
+        return {**successor, "not_counted": "below_proficient", "domains": nomination["below"]}
     return successor
 
 

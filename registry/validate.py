@@ -27,7 +27,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from . import recordtypes as rt
 from .errors import Invalid
-from .vocab import READY_NOW_STAGE, STAGE_RANK, STAGES
+from .vocab import MEASURE_RANGES, READY_NOW_STAGE, STAGE_RANK, STAGES
 
 # The statuses of a person still in the service; any other status has a left_on.
 IN_SERVICE_STATUSES = ("active", "on_leave")
@@ -90,6 +90,11 @@ def _training_rules(v, today: dt.date):
         yield f"trainee: {v['trainee']!r} cannot be their own trainer"
 
 
+def _assessment_rules(v, today: dt.date):
+    if v["assessor"] is not None and v["assessor"] == v["person"]:
+        yield f"assessor: {v['assessor']!r} cannot assess their own teaching"
+
+
 def _supervision_rules(v, today: dt.date):
     if v["supervisor"] is not None and v["supervisor"] == v["supervisee"]:
         yield f"supervisee: {v['supervisee']!r} cannot supervise themselves"
@@ -100,6 +105,38 @@ def _supervision_rules(v, today: dt.date):
 def _course_rules(v, today: dt.date):
     if v["lead"] is not None and v["lead"] in (v.get("co_teachers") or []):
         yield f"co_teachers: {v['lead']!r} is the lead teacher"
+    completed, participants = v.get("completed"), v.get("participants")
+    if completed is not None and participants is not None and completed > participants:
+        yield f"completed: {completed} is more than the {participants} participants"
+
+
+def _outcome_rules(v, today: dt.date):
+    known = MEASURE_RANGES.get(v["measure"] or "")
+    for name in ("before", "after"):
+        if known and v[name] is not None and not known[0] <= v[name] <= known[1]:
+            yield f"{name}: {v[name]:g} is outside the {v['measure']} scale ({known[0]} to {known[1]})"
+
+
+def outcome_beyond_course(measured: int, code: str, completed: int | None, participants: int | None) -> str | None:
+    """The message when more participants were measured than completed the course (or,
+    when completion is not recorded, than took part); else None."""
+    for count, what in ((completed, "completed"), (participants, "took part in")):
+        if count is not None:
+            if measured > count:
+                return f"measured: {measured} is more than the {count} participants who {what} course {code}"
+            return None
+    return None
+
+
+def course_below_outcomes(most: int, code: str, completed: int | None, participants: int | None) -> str | None:
+    """The message when a course's completion (or participants) is below the number
+    measured for one of its outcomes; else None."""
+    for count, name in ((completed, "completed"), (participants, "participants")):
+        if count is not None:
+            if most > count:
+                return f"{name}: {count} is fewer than the {most} participants measured for an outcome of course {code}"
+            return None
+    return None
 
 
 def _order(v, later: str, earlier: str):
@@ -113,6 +150,8 @@ RECORD_RULES = {
     "supervision link": _supervision_rules,
     "session": _supervision_rules,
     "course": _course_rules,
+    "assessment": _assessment_rules,
+    "course outcome": _outcome_rules,
     "retreat": _retreat_rules,
 }
 
@@ -192,16 +231,23 @@ class StageBook:
         )
 
 
+# Who must hold a stage for a record of each type: their field, the record's date field
+# and the lowest stage that will do.
+STAGE_NEEDED = {
+    rt.TRAINING: ("trainer", "trained_on", "trainer"),
+    rt.SUPERVISION: ("supervisor", "started_on", "supervisor"),
+    rt.ASSESSMENT: ("assessor", "on", "supervisor"),
+}
+
+
 def registry_errors(record_type: rt.RecordType, values: Mapping[str, Any], book: StageBook) -> Iterator[str]:
-    """The stage rules of training records and supervision links."""
-    if record_type is rt.TRAINING and values["trainer"] and values["trained_on"]:
-        message = book.require("trainer", values["trainer"], values["programme"], values["trained_on"], "trainer")
-        if message:
-            yield message
-    if record_type is rt.SUPERVISION and values["supervisor"] and values["started_on"]:
-        message = book.require(
-            "supervisor", values["supervisor"], values["programme"], values["started_on"], "supervisor"
-        )
+    """The stage rules: a trainer trains, a supervisor supervises and an assessor assesses
+    teaching only when holding the stage for it in the programme on the day."""
+    if record_type not in STAGE_NEEDED:
+        return
+    holder, date_field, minimum = STAGE_NEEDED[record_type]
+    if values[holder] and values[date_field]:
+        message = book.require(holder, values[holder], values["programme"], values[date_field], minimum)
         if message:
             yield message
 
@@ -259,6 +305,7 @@ DATED = (
     Dated(rt.CPD, "date", ("person",)),
     Dated(rt.RETREAT, "start_on", ("person",)),
     Dated(rt.NOMINATION, "nominated_on", ("person",)),
+    Dated(rt.ASSESSMENT, "on", ("person", "assessor")),
 )
 # How a person taking part in a record is named in a message.
 _ROLE_WORDS = {"person": "", "co_teachers": "co-teacher ", "assessed_by": "assessor "}

@@ -17,6 +17,7 @@ from . import audit, fields, locks, models
 from . import recordtypes as rt
 from .rows import find_row, require_notes_readable, rows_where
 from .bundle.tables import TABLES
+from .quality_summary import latest_levels
 from .queries import highest_stages, programme_id
 from .vocab import STAGE_RANK, STAGES, STATUSES
 
@@ -30,6 +31,7 @@ DATE_FIELD = {
     "retreat": "start_on",
     "course": "start_on",
     "nomination": "nominated_on",
+    "assessment": "on",
 }
 PERSON_FIELDS = {
     "person": ["ref"],
@@ -42,9 +44,10 @@ PERSON_FIELDS = {
     "course": ["lead"],
     "nomination": ["person"],
     "status change": ["person"],
+    "assessment": ["person"],
 }
 # Lists of events read best newest first.
-NEWEST_FIRST = {"session", "cpd", "retreat", "course", "training", "supervision link", "stage"}
+NEWEST_FIRST = {"session", "cpd", "retreat", "course", "training", "supervision link", "stage", "assessment"}
 
 
 @dataclass
@@ -245,6 +248,7 @@ def show_person(
         "courses": mine(rt.COURSE)[:recent],
         "trained_by": [row for row in mine(rt.TRAINING) if row["trainee"] == ref],
         "trained": [row for row in mine(rt.TRAINING) if row["trainer"] == ref],
+        "teaching_assessed": latest_levels(session, ref, as_of=as_of),
         "compliance": person_compliance(session, ref, as_of=as_of, policy=policy or default_policy()),
     }
 

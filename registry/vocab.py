@@ -15,6 +15,16 @@ TAC_LEVELS = (
     "proficient",
     "advanced",
 )
+# The six domains of the MBI:TAC, in its order (Crane et al. 2013): coverage, pacing and
+# organisation of the session curriculum; relational skills; embodiment of mindfulness;
+# guiding mindfulness practices; conveying course themes through interactive inquiry and
+# didactic teaching; holding the group learning environment.
+TAC_DOMAINS = ("coverage", "relational", "embodiment", "guiding", "inquiry", "holding")
+
+# Outcome measures whose scale is known: the range a mean score can take (PHQ-9 and
+# GAD-7: depression and anxiety; WEMWBS: wellbeing, 14 items scored 1-5; FFMQ: the
+# Five Facet Mindfulness Questionnaire, 39 items scored 1-5).
+MEASURE_RANGES = {"PHQ-9": (0, 27), "GAD-7": (0, 21), "WEMWBS": (14, 70), "FFMQ": (39, 195)}
 
 # The statuses a person is given by `person add` and `person update`. `erased` is given
 # by erasure (UK GDPR) alone: the person's records stay, anonymous, and they leave every

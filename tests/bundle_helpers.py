@@ -77,9 +77,9 @@ P2,2024-09-01,7.5,,false,true
 P3,2025-04-01,5,Anna Lindqvist,true,false
 """,
     "courses.csv": """\
-code,programme,start_on,lead,co_teachers,participants,supervised,setting
-C-2025-01,MBCT,2025-01-13,P3,P2,12,true,primary care
-C-2025-02,MBCT,2025-04-14,P2,P3;P4,10,false,
+code,programme,start_on,lead,co_teachers,participants,supervised,setting,completed
+C-2025-01,MBCT,2025-01-13,P3,P2,12,true,primary care,
+C-2025-02,MBCT,2025-04-14,P2,P3;P4,10,false,,8
 """,
     "nominations.csv": """\
 person,programme,region,role,readiness,emergency,nominated_on
@@ -96,6 +96,16 @@ P4,2020-01-01,active,ORG-B
 P4,2021-03-02,on_leave,ORG-B
 P5,2011-01-01,active,ORG-A
 P5,2019-12-31,left,ORG-A
+""",
+    "assessments.csv": """\
+person,programme,on,assessor,course,coverage,relational,embodiment,guiding,inquiry,holding
+P3,MBCT,2025-02-20,P2,C-2025-01,competent,proficient,competent,competent,advanced_beginner,competent
+P3,MBCT,2025-05-20,P1,,proficient,proficient,competent,proficient,competent,competent
+""",
+    "course_outcomes.csv": """\
+course,measure,before,after,measured
+C-2025-02,PHQ-9,12.4,7.9,7
+C-2025-02,WEMWBS,43.5,48,8
 """,
 }
 

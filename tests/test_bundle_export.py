@@ -275,7 +275,7 @@ def test_workbook_has_a_sheet_per_file_with_the_csv_headers_and_rows(run, tmp_pa
     import_ok(run, DEMO)
     result = run("export", str(tmp_path / "out"), "--xlsx", str(tmp_path / "registry.xlsx"))
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == f"Exported 3174 records to {tmp_path / 'registry.xlsx'} (12 sheets)."
+    assert result.stdout.splitlines()[-1] == f"Exported 3344 records to {tmp_path / 'registry.xlsx'} (14 sheets)."
     exported = read_bundle(tmp_path / "out")
 
     sheets = sheet_rows(tmp_path / "registry.xlsx")

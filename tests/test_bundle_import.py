@@ -120,7 +120,7 @@ def test_changed_co_teachers_update_the_course_and_replace_its_co_teachers(run, 
 
     assert counts == {"courses.csv": {"added": 0, "updated": 1, "unchanged": 1}}
     exported = export_text(run, tmp_path / "out")["courses.csv"]
-    assert "C-2025-02,MBCT,2025-04-14,P2,P1;P4,10,false,\n" in exported
+    assert "C-2025-02,MBCT,2025-04-14,P2,P1;P4,10,false,,8\n" in exported
     assert table_counts(engine)["course_co_teachers"] == 3
 
 
@@ -168,7 +168,7 @@ def test_dry_run_summary_line_counts_records_that_would_change(run, tmp_path):
     result = run("import", str(changed_small_bundle(tmp_path)), "--dry-run")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "Dry run: 5 records would be added or updated; nothing was written."
-    assert "people.csv          1        1          4" in result.stdout
+    assert "people.csv           1        1          4" in result.stdout
 
 
 def test_dry_run_into_an_empty_registry_writes_nothing(run, engine, tmp_path):

@@ -33,6 +33,7 @@ def test_course_add_confirms_and_stores_co_teachers(run, engine):
         "participants": 12,
         "supervised": True,
         "setting": "primary care",
+        "completed": None,
     }
 
 
@@ -54,6 +55,7 @@ def test_course_show_as_a_table(run, engine):
         "participants  0\n"
         "supervised    false\n"
         "setting       \n"
+        "completed     \n"
     )
 
 
@@ -72,10 +74,10 @@ def _courses(run, engine):
 def test_course_list_as_csv_is_exact_newest_first(run, engine):
     _courses(run, engine)
     assert ok(run, "course", "list", "--format", "csv").stdout == (
-        "code,programme,start_on,lead,co_teachers,participants,supervised,setting\n"
-        "MBCT-2026-07,MBCT,2026-09-01,T001,,12,true,\n"
-        "MBSR-2026-01,MBSR,2026-01-12,T003,,,,\n"
-        "MBCT-2025-02,MBCT,2025-02-03,S01,T001,,,\n"
+        "code,programme,start_on,lead,co_teachers,participants,supervised,setting,completed\n"
+        "MBCT-2026-07,MBCT,2026-09-01,T001,,12,true,,\n"
+        "MBSR-2026-01,MBSR,2026-01-12,T003,,,,,\n"
+        "MBCT-2025-02,MBCT,2025-02-03,S01,T001,,,,\n"
     )
 
 
@@ -97,9 +99,9 @@ def test_course_list_as_json_gives_lists_numbers_and_booleans(run, engine):
     _courses(run, engine)
     assert ok_json(run, "course", "list", "--programme", "MBCT") == [
         {"id": 2, "code": "MBCT-2026-07", "programme": "MBCT", "start_on": "2026-09-01", "lead": "T001",
-         "co_teachers": [], "participants": 12, "supervised": True, "setting": None},
+         "co_teachers": [], "participants": 12, "supervised": True, "setting": None, "completed": None},
         {"id": 1, "code": "MBCT-2025-02", "programme": "MBCT", "start_on": "2025-02-03", "lead": "S01",
-         "co_teachers": ["T001"], "participants": None, "supervised": None, "setting": None},
+         "co_teachers": ["T001"], "participants": None, "supervised": None, "setting": None, "completed": None},
     ]
 
 

@@ -169,7 +169,7 @@ def test_removing_a_course_removes_its_co_teachers_too(service, engine):
     [
         (("amend", "session", "1", "--set", "minutes=50", *REASON),
          "type: 'session' is not a record type; use one of organisations, programmes, people, stages, training, "
-         "supervision, sessions, cpd, retreats, courses, nominations, status_history"),
+         "supervision, sessions, cpd, retreats, courses, nominations, status_history, assessments, course_outcomes"),
         (("amend", "sessions", "99", "--set", "minutes=50", *REASON), "id: no sessions record with id 99"),
         (("amend", "sessions", "first", "--set", "minutes=50", *REASON),
          "id: 'first' is not a record id (the whole number in the `id` column of the list)"),

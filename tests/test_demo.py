@@ -16,7 +16,9 @@ supervision sessions  1951
 CPD activities        642
 retreats              112
 courses               163
-nominations           8"""
+nominations           8
+assessments           64
+course outcomes       106"""
 
 
 @pytest.fixture(autouse=True)

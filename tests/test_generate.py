@@ -72,6 +72,7 @@ def test_nothing_is_dated_after_today(bundle):
         "retreats.csv": ("start_on",),
         "courses.csv": ("start_on",),
         "nominations.csv": ("nominated_on",),
+        "assessments.csv": ("on",),
     }
     for name, columns in dated.items():
         for row in read(bundle, name):
@@ -217,5 +218,5 @@ def test_the_fixtures_command_writes_a_bundle(tmp_path):
     result = CliRunner().invoke(fixtures, ["generate", str(tmp_path / "small"), "--people", "40", "--seed", "3"])
     assert result.exit_code == 0, result.output
     total = sum(len(read(tmp_path / "small", name)) for name in FILES)
-    assert result.output == f"Wrote {total} rows to {tmp_path / 'small'}/ (12 files) for 40 people.\n"
+    assert result.output == f"Wrote {total} rows to {tmp_path / 'small'}/ (14 files) for 40 people.\n"
     assert "Example:" in fixtures.help

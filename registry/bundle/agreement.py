@@ -31,6 +31,8 @@ from ..validate import (
     links_overlap,
     no_current_link,
     nomination_errors,
+    course_below_outcomes,
+    outcome_beyond_course,
     outside_service,
     stage_out_of_order,
     unqualified_supervisor,
@@ -51,6 +53,7 @@ def errors(scope: Scope) -> Found:
     yield from stages_out_of_order(scope)
     yield from overlapping_links(scope)
     yield from ineligible_nominations(scope)
+    yield from outcomes_beyond_courses(scope)
 
 
 def _taking_part(scope: Scope, dated: Dated, field_name: str, *, given: bool):
@@ -214,6 +217,29 @@ def ineligible_nominations(scope: Scope) -> Found:
         stage = STAGES[row["held"] - 1] if row["held"] else None
         for message in nomination_errors(row, stage, row["candidate_region"]):
             yield rt.NOMINATION, row["line"], message
+
+
+def outcomes_beyond_courses(scope: Scope) -> Found:
+    """Given outcomes measured on more participants than completed their course (or took
+    part, when completion is not recorded), and given courses whose completion falls below
+    an outcome already measured."""
+    outcomes, courses = scope.given(rt.COURSE_OUTCOME), scope.others(rt.COURSE)
+    if outcomes is not None:
+        query = select(outcomes.c.line, outcomes.c.course, outcomes.c.measured, courses.c.completed, courses.c.participants)
+        query = query.join(courses, courses.c.code == outcomes.c.course).order_by(outcomes.c.line)
+        for line, code, measured, completed, participants in scope.db.execute(query):
+            message = outcome_beyond_course(measured, code, completed, participants)
+            if message:
+                yield rt.COURSE_OUTCOME, line, message
+    given_courses, measured = scope.given(rt.COURSE), scope.others(rt.COURSE_OUTCOME)
+    if given_courses is not None and outcomes is None:
+        query = select(given_courses.c.line, given_courses.c.code, func.max(measured.c.measured), given_courses.c.completed,
+                       given_courses.c.participants).join(measured, measured.c.course == given_courses.c.code)
+        query = query.group_by(given_courses.c.line, given_courses.c.code, given_courses.c.completed, given_courses.c.participants)
+        for line, code, most, completed, participants in scope.db.execute(query.order_by(given_courses.c.line)):
+            message = course_below_outcomes(most, code, completed, participants)
+            if message:
+                yield rt.COURSE, line, message
 
 
 def session_warnings(scope: Scope) -> Iterator[tuple[int, str, str]]:

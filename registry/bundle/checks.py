@@ -20,6 +20,7 @@ from .. import models
 from .. import recordtypes as rt
 from ..lineage_guard import Lineage, hold_lineages, loop_refused, registry_lineage, stored_loops
 from ..validate import (
+    STAGE_NEEDED,
     StageBook,
     cycle_message,
     duplicate_row,
@@ -204,13 +205,13 @@ def _duplicate_emails(staging: Staging) -> Iterator[tuple[int, str]]:
 
 
 def _stage_rules(staging: Staging) -> Iterator[tuple[rt.RecordType, int, str]]:
-    checked = [record_type for record_type in (rt.TRAINING, rt.SUPERVISION) if staging.table(record_type) is not None]
+    checked = [record_type for record_type in STAGE_NEEDED if staging.table(record_type) is not None]
     if checked:
         stages_read = staging.readable(rt.STAGE, "person", "programme", "stage", "attained_on")
         book = stage_book(staging.connection, bundle_stages=stages_read)
     for record_type in checked:
         table = staging.table(record_type)
-        holder = table.c.trainer if record_type is rt.TRAINING else table.c.supervisor
+        holder = table.c[STAGE_NEEDED[record_type][0]]
         query = select(table).where(*staging.stages_readable(holder, table.c.programme))
         for row in staging.connection.execute(query).mappings():
             for message in registry_errors(record_type, row, book):

@@ -45,13 +45,20 @@ LOOKED_UP = {
 }
 
 
+# The counts the rules read: an outcome measured on no more participants than completed.
+RULE_COUNTS = {"participants", "completed", "measured"}
+
+
 def rule_fields(record_type: rt.RecordType) -> list[rt.Field]:
-    """The fields the rules read: references, dates and short texts (never the notes)."""
+    """The fields the rules read: references, dates, short texts (never the notes) and
+    the counts of RULE_COUNTS."""
     table = TABLES[record_type.name]
     return [
         spec
         for spec in stored_fields(record_type)
-        if spec.refers_to or (isinstance(table.c[spec.name].type, (String, Date)) and spec.name != "notes")
+        if spec.refers_to
+        or spec.name in RULE_COUNTS
+        or (isinstance(table.c[spec.name].type, (String, Date)) and spec.name != "notes")
     ]
 
 

@@ -27,6 +27,8 @@ TABLES: dict[str, Table] = {
     rt.COURSE.name: models.Course.__table__,
     rt.NOMINATION.name: models.Nomination.__table__,
     rt.STATUS_CHANGE.name: models.StatusChange.__table__,
+    rt.ASSESSMENT.name: models.Assessment.__table__,
+    rt.COURSE_OUTCOME.name: models.CourseOutcome.__table__,
 }
 
 # Where a reference is looked up: table and its identifying column.
@@ -34,10 +36,13 @@ REFERENCED = {
     "person": (models.Person.__table__, "ref"),
     "organisation": (models.Organisation.__table__, "code"),
     "programme": (models.Programme.__table__, "code"),
+    "course": (models.Course.__table__, "code"),
 }
 
 # The record types that others refer to, by the name their references use.
-REFERRED_TYPES = {"person": rt.PERSON, "organisation": rt.ORGANISATION, "programme": rt.PROGRAMME}
+REFERRED_TYPES = {
+    "person": rt.PERSON, "organisation": rt.ORGANISATION, "programme": rt.PROGRAMME, "course": rt.COURSE,
+}
 
 # Fields kept outside the record's own table.
 SEPARATE = {"co_teachers"}

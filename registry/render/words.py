@@ -10,7 +10,11 @@ from ..vocab import READY_NOW_STAGE
 
 READINESS_WORDS = {"ready_now": "ready now", "1_2_years": "1-2 years", "3_plus_years": "3+ years"}
 # Why a nomination is no successor (succession._successor), completed with the post's role and programme.
-NOT_COUNTED_WORDS = {"holds_post": "holds the post already", "below_stage": "not yet a {stage} in {programme}"}
+NOT_COUNTED_WORDS = {
+    "holds_post": "holds the post already",
+    "below_stage": "not yet a {stage} in {programme}",
+    "below_proficient": "latest MBI:TAC assessment in {programme} below proficient in {domains}",
+}
 RISK_LABELS = {
     "single_points_of_failure": "Single point of failure",
     "missing_generations": "Missing trainer generation",
@@ -174,7 +178,9 @@ def _successor_words(successor: dict, post: dict) -> str:
     said = READINESS_WORDS[successor["readiness"]]
     if successor.get("not_counted"):
         stage = in_words(READY_NOW_STAGE[post["role"]])
-        why = NOT_COUNTED_WORDS[successor["not_counted"]].format(stage=stage, programme=post["programme"])
+        why = NOT_COUNTED_WORDS[successor["not_counted"]].format(
+            stage=stage, programme=post["programme"], domains=", ".join(successor.get("domains", []))
+        )
         said += f"; not counted: {why}"
     return f"{successor['person']} ({said})"
 
