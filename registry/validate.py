@@ -27,7 +27,8 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from . import recordtypes as rt
 from .errors import Invalid
-from .vocab import MEASURE_RANGES, READY_NOW_STAGE, STAGE_RANK, STAGES
+from .course_rules import course_rules, outcome_rules
+from .vocab import READY_NOW_STAGE, STAGE_RANK, STAGES
 
 # The statuses of a person still in the service; any other status has a left_on.
 IN_SERVICE_STATUSES = ("active", "on_leave")
@@ -102,43 +103,6 @@ def _supervision_rules(v, today: dt.date):
         yield from _order(v, "ended_on", "started_on")
 
 
-def _course_rules(v, today: dt.date):
-    if v["lead"] is not None and v["lead"] in (v.get("co_teachers") or []):
-        yield f"co_teachers: {v['lead']!r} is the lead teacher"
-    completed, participants = v.get("completed"), v.get("participants")
-    if completed is not None and participants is not None and completed > participants:
-        yield f"completed: {completed} is more than the {participants} participants"
-
-
-def _outcome_rules(v, today: dt.date):
-    known = MEASURE_RANGES.get(v["measure"] or "")
-    for name in ("before", "after"):
-        if known and v[name] is not None and not known[0] <= v[name] <= known[1]:
-            yield f"{name}: {v[name]:g} is outside the {v['measure']} scale ({known[0]} to {known[1]})"
-
-
-def outcome_beyond_course(measured: int, code: str, completed: int | None, participants: int | None) -> str | None:
-    """The message when more participants were measured than completed the course (or,
-    when completion is not recorded, than took part); else None."""
-    for count, what in ((completed, "completed"), (participants, "took part in")):
-        if count is not None:
-            if measured > count:
-                return f"measured: {measured} is more than the {count} participants who {what} course {code}"
-            return None
-    return None
-
-
-def course_below_outcomes(most: int, code: str, completed: int | None, participants: int | None) -> str | None:
-    """The message when a course's completion (or participants) is below the number
-    measured for one of its outcomes; else None."""
-    for count, name in ((completed, "completed"), (participants, "participants")):
-        if count is not None:
-            if most > count:
-                return f"{name}: {count} is fewer than the {most} participants measured for an outcome of course {code}"
-            return None
-    return None
-
-
 def _order(v, later: str, earlier: str):
     if v.get(later) is not None and v.get(earlier) is not None and v[later] < v[earlier]:
         yield f"{later}: {v[later].isoformat()} is before {earlier} {v[earlier].isoformat()}"
@@ -149,9 +113,9 @@ RECORD_RULES = {
     "training": _training_rules,
     "supervision link": _supervision_rules,
     "session": _supervision_rules,
-    "course": _course_rules,
+    "course": course_rules,
     "assessment": _assessment_rules,
-    "course outcome": _outcome_rules,
+    "course outcome": outcome_rules,
     "retreat": _retreat_rules,
 }
 

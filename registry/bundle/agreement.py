@@ -23,6 +23,7 @@ from sqlalchemy import and_, func, or_, select
 
 from .. import recordtypes as rt
 from ..queries import stage_rank
+from ..course_rules import course_below_outcomes, outcome_beyond_course
 from ..validate import (
     DATED,
     Dated,
@@ -31,8 +32,6 @@ from ..validate import (
     links_overlap,
     no_current_link,
     nomination_errors,
-    course_below_outcomes,
-    outcome_beyond_course,
     outside_service,
     stage_out_of_order,
     unqualified_supervisor,
