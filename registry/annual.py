@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 from . import models
 from .compliance import summary
 from .errors import Invalid
-from .lineage import lineage_graph
+from .annual_quality import course_evaluation, teaching_quality
+from .lineage import lineage_graph, lineage_picture_data
 from .policy import Policy
 from .succession import succession_report
 from .views import names as all_names
@@ -56,6 +57,7 @@ def period(year: int, today: dt.date | None = None) -> dict:
 # The parts of the report in the order they are worked out, for a progress callback.
 STEPS = (
     "workforce", "movement", "courses", "supervision", "development", "compliance", "succession", "lineage", "names",
+    "teaching", "evaluation",
 )
 
 
@@ -81,6 +83,8 @@ def annual_report(
         "succession": lambda: succession(session, previous_end, end, policy),
         "lineage": lambda: lineage(session, end),
         "names": lambda: all_names(session),
+        "teaching": lambda: teaching_quality(session, start, end, dt.date(start.year - 1, 1, 1)),
+        "evaluation": lambda: course_evaluation(session, start, end),
     }
     data = {"period": when, "generated_on": today or dt.date.today(), "policy": policy.name}
     for step in STEPS:
@@ -341,4 +345,5 @@ def lineage(session: Session, end: dt.date) -> dict:
         for code, g in sorted({(code, g) for code, g, _ in counts})
     ]
     programmes = sorted({edge["programme"] for _, _, edge in graph.edges(data=True)})
-    return {"as_of": end, "graph": graph, "programmes": programmes, "generations": generations}
+    pictures = lineage_picture_data(session, as_of=end)
+    return {"as_of": end, "graph": graph, "programmes": programmes, "generations": generations, "pictures": pictures}

@@ -64,7 +64,7 @@ def for_publication(data: dict, below: int = DEFAULT_THRESHOLD) -> dict:
             "new": _kinds(succession["new"]),
             "resolved": _kinds(succession["resolved"]),
         },
-        "lineage": _without(data["lineage"], "graph"),
+        "lineage": _without(_without(data["lineage"], "graph"), "pictures"),
     }
 
 

@@ -9,16 +9,15 @@ programme is drawn by `lineage_picture`, the one place to change how.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Callable
 
 from .annual_layout import month_text
-from .charts import compliance_chart, inline_svg, pipeline_chart, summary_chart, supervision_chart
+from .annual_quality import EVALUATION_CHART, TEACHING_CHART
+from .annual_quality import chart_texts as quality_texts
+from .annual_quality import draw as quality_chart
+from .charts import compliance_chart, inline_svg, pipeline_chart, supervision_chart
 from .words import in_words, long_date, number, percent
 
-# A programme's lineage with more people than this is summarised (people per generation
-# and region) rather than drawn person by person: beyond it, names cannot be read.
-MOST_DRAWN = 60
 LINEAGE = "lineage:"
 
 
@@ -31,24 +30,12 @@ def programme_lineage(graph, code: str):
     return graph.edge_subgraph([(a, b, k) for a, b, k, edge in graph.edges(keys=True, data=True) if edge["programme"] == code])
 
 
-def lineage_picture(graph, code: str, chart_title: str) -> str:
-    """One programme's lineage as SVG: who trained whom, or its summary when it is too big to read."""
-    part = programme_lineage(graph, code)
-    if part.number_of_nodes() > MOST_DRAWN:
-        return summary_chart(_generation_regions(part, code), chart_title)
-    from .lineage import svg_text
+def lineage_picture(pictures: dict, code: str, chart_title: str) -> str:
+    """One programme's lineage as SVG: the picture of `lineage draw` (lineage_picture.py),
+    by name when it fits on a page, else trainers counted per generation and region."""
+    from .lineage_picture import lineage_picture as picture
 
-    return svg_text(part)
-
-
-def _generation_regions(part, code: str) -> dict[str, Counter]:
-    """People of a programme's lineage by generation (trainees without one as "trained") and region."""
-    counts: dict[str, Counter] = {}
-    for _, node in part.nodes(data=True):
-        generation = node["generation"].get(code)
-        label = f"generation {generation}" if generation else "trained, not trainers"
-        counts.setdefault(label, Counter())[node["region"]] += 1
-    return dict(sorted(counts.items()))
+    return picture(pictures, programme=code, fmt="svg").decode("utf-8")
 
 
 def draw(name: str, data: dict, chart_title: str) -> str:
@@ -60,7 +47,9 @@ def draw(name: str, data: dict, chart_title: str) -> str:
         return supervision_chart(months, labels, chart_title)
     if name == "compliance":
         return compliance_chart(data["compliance"]["by_quarter"], chart_title)
-    return lineage_picture(data["lineage"]["graph"], name.removeprefix(LINEAGE), chart_title)
+    if name in (TEACHING_CHART, EVALUATION_CHART):
+        return quality_chart(name, data, chart_title)
+    return lineage_picture(data["lineage"]["pictures"], name.removeprefix(LINEAGE), chart_title)
 
 
 def chart_names(sections: list[dict]) -> list[str]:
@@ -108,6 +97,7 @@ def chart_texts(data: dict) -> dict[str, tuple[str, str]]:
             f"People compliant with the policy at each quarter end: {by_quarter}.",
         ),
     }
+    texts.update(quality_texts(data))
     lineage = data["lineage"]
     for code in lineage.get("programmes", []) if "graph" in lineage else []:
         texts[LINEAGE + code] = _lineage_text(lineage, code)
@@ -122,7 +112,11 @@ def _lineage_text(lineage: dict, code: str) -> tuple[str, str]:
         return ", ".join(ref for ref, node in nodes if node[flag]) or "none"
 
     firsts = ", ".join(ref for ref, node in nodes if node["generation"].get(code) == 1) or "none"
-    shown = "summarised by generation and region" if len(nodes) > MOST_DRAWN else "drawn person by person"
+    from .lineage_picture import by_name, picture_of
+
+    pictures = lineage["pictures"]
+    named = by_name(pictures, picture_of(pictures, code))
+    shown = "trainers drawn by name" if named else "trainers counted by generation and region"
     return (
         f"{code} training lineage on {long_date(lineage['as_of'])}: who trained whom",
         (

@@ -6,24 +6,16 @@ the same numbers in words.
 
 from __future__ import annotations
 
-from .words import (
-    MEASURE_LABELS,
-    RISK_LABELS,
-    day_month,
-    long_date,
-    month_label,
-    number,
-    percent,
-    risk_text,
-    signed,
-    who,
-)
+from .annual_quality import evaluation_blocks, teaching_blocks
+from .words import MEASURE_LABELS, RISK_LABELS, day_month, long_date, month_label, number, percent, risk_text, signed, who
 
 SECTIONS = (
     ("summary", "Summary"),
     ("workforce", "Workforce"),
     ("movement", "Joiners, leavers and progressions"),
     ("courses", "Courses delivered"),
+    ("teaching", "Quality of teaching"),
+    ("evaluation", "Evaluation of courses"),
     ("supervision", "Supervision"),
     ("development", "CPD and retreats"),
     ("compliance", "Compliance"),
@@ -105,6 +97,8 @@ def layout(data: dict) -> list[dict]:
         "workforce": _workforce(data["workforce"], when),
         "movement": (_movement_counts if published else _movement)(data["movement"], when),
         "courses": _courses(data["courses"], when),
+        "teaching": teaching_blocks(data["teaching"], in_year(when)),
+        "evaluation": evaluation_blocks(data["evaluation"], in_year(when)),
         "supervision": _supervision(data["supervision"], when),
         "development": _development(data["development"], when),
         "compliance": _compliance(data["compliance"], when),

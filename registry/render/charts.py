@@ -105,15 +105,3 @@ def compliance_chart(by_quarter: list[dict], chart_title: str) -> str:
     series = Series("compliant", [100 * (q["rate"] or 0) for q in by_quarter], green, texts)
     ticks = [(value, f"{value}%") for value in (0, 25, 50, 75, 100)]
     return vertical_bars(chart_title, labels, series, "Quarter end", "People compliant", top=110, ticks=ticks)
-
-
-def summary_chart(counts: dict[str, dict[str, int]], chart_title: str) -> str:
-    """People counted by a group (bands) and region (a bar each), as SVG."""
-    groups = list(counts)
-    regions = sorted({region for by_region in counts.values() for region in by_region})
-    colours = _colours("blue", "orange", "green", "vermillion", "sky", "dark_grey")
-    series = []
-    for index, region in enumerate(regions):
-        values = [counts[group].get(region, 0) for group in groups]
-        series.append(Series(region, values, colours[index % len(colours)], [number(v) for v in values], index >= len(colours)))
-    return horizontal_bars(chart_title, groups, series, "People", "Generation")
