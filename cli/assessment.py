@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .context import State, pass_state
-from .options import add, as_of_option, list_columns, nothing_matches, parse_as_of, with_checked
+from .options import add, as_of_option, list_columns, nothing_matches, parse_as_of, policy_option, with_checked
 from .output import Output, output_options, render
 from .params import whole
 
@@ -66,21 +66,24 @@ def assessment_list(state: State, person, programme, fmt) -> None:
 @assessment.command("summary")
 @as_of_option
 @click.option("--years", type=whole(1, 50), default=None, metavar="N",
-              help="An assessment is recent when dated in the last N years. Default: 3.")
+              help="An assessment is recent when dated in the last N years. Default: the policy's (3).")
+@policy_option
 @click.option("--programme", metavar="CODE")
 @click.option("--region", metavar="NAME")
 @output_options(("table", "json"))
 @pass_state
-def assessment_summary(state: State, as_of, years, programme, region, fmt) -> None:
+def assessment_summary(state: State, as_of, years, policy_file, programme, region, fmt) -> None:
     """Who has been assessed lately, by programme and region, and the levels reached."""
     from mbp_registry.registry import views
-    from mbp_registry.registry.quality_summary import RECENT_YEARS, assessment_summary as summary
+    from mbp_registry.registry.policy import load_policy
+    from mbp_registry.registry.quality_summary import assessment_summary as summary
 
     day = parse_as_of(as_of)
+    years = years or load_policy(policy_file).assessment_recent_years
     data, _ = with_checked(
         state,
         views.Filters(programme=programme, region=region),
-        lambda s, f: summary(s, as_of=day, years=years or RECENT_YEARS, programme=f.programme, region=f.region),
+        lambda s, f: summary(s, as_of=day, years=years, programme=f.programme, region=f.region),
     )
     render(data, fmt, Output(text=_summary_text))
 
@@ -94,7 +97,7 @@ def _summary_text(data: dict) -> str:
     keys = ["programme", "region", "teachers", "assessed", "share"]
     levels = ["incompetent", "beginner", "advanced_beginner", "competent", "proficient", "advanced"]
     return "\n".join([
-        f"Teachers assessed in the {data['years']} years to {data['as_of'].isoformat()}",
+        f"Teachers assessed in the {_years(data['years'])} to {data['as_of'].isoformat()}",
         "",
         table_text(coverage, keys, ["Programme", "Region", "Teachers", "Assessed", "Share"]),
         "",
@@ -103,3 +106,7 @@ def _summary_text(data: dict) -> str:
         table_text(data["levels"], ["programme", "domain", *levels],
                    ["Programme", "Domain", *[level.replace("_", " ") for level in levels]]),
     ])
+
+
+def _years(years: int) -> str:
+    return "year" if years == 1 else f"{years} years"

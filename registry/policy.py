@@ -55,6 +55,8 @@ class Policy:
     new_teacher_hours_per_course: float = 3
     # Supervisees a supervisor may have at once (0: no cap; none is published).
     max_supervisees: int = 0
+    # An MBI:TAC assessment of teaching counts as recent for this many years (`assessment summary`).
+    assessment_recent_years: int = 3
 
 
 # Where each setting lives in a policy file, and where its default comes from.
@@ -107,6 +109,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "BAMBA: new teachers at least 3 hours of supervision per 8-week course (bamba.org.uk/supervision)",
     ),
     "max_supervisees": ("caseload.max_supervisees", "no published cap: shown, flagged only when set"),
+    "assessment_recent_years": (
+        "assessment.recent_years",
+        "assumption: BAMBA asks for periodic feedback on teaching and sets no period; 3 years",
+    ),
 }
 
 
@@ -117,7 +123,7 @@ FORMER_KEYS = {
 }
 _INTEGERS = (
     "window_days", "sessions_when_practising", "sessions_when_not_practising", "minutes_each_month",
-    "max_supervisees", "group_half_up_to", "new_teacher_years",
+    "max_supervisees", "group_half_up_to", "new_teacher_years", "assessment_recent_years",
 )
 _CHOICES = {
     "assessed_statuses": STATUSES,

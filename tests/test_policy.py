@@ -42,6 +42,7 @@ def test_policy_show_lists_every_default_setting_with_its_source(run):
         "new_teachers.years": 0,
         "new_teachers.hours_per_course": 3,
         "caseload.max_supervisees": 0,
+        "assessment.recent_years": 3,
     }
     assert "Breathworks" in shown["cpd.hours"][1] and "Breathworks" in shown["cpd.event_hours"][1]
     assert "bacp.co.uk" in shown["supervision.group_half_up_to"][1]

@@ -54,6 +54,14 @@ def test_a_longer_period_takes_in_older_assessments(service):
     assert data["levels"][0] == {"programme": "MBCT", "domain": "coverage", **NONE, "competent": 2}
 
 
+def test_the_policy_says_how_many_years_are_recent(service, tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[assessment]\nrecent_years = 4\n", encoding="utf-8")
+    by_policy = ok_json(service, "assessment", "summary", "--as-of", "2026-12-01", "--policy", str(policy))
+    assert by_policy == ok_json(service, "assessment", "summary", "--as-of", "2026-12-01", "--years", "4")
+    assert by_policy["years"] == 4
+
+
 def test_the_summary_table_in_words(service):
     text = ok(service, "assessment", "summary", "--as-of", "2026-12-01", "--region", "South").stdout
     assert text.splitlines()[:5] == [
