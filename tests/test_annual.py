@@ -28,7 +28,8 @@ TODAY = dt.date.today()
 # The demo's last complete year with joiners, leavers and progressions, and the year to date.
 YEARS = sorted({2025, TODAY.year})
 SECTION_IDS = [id for id, _ in SECTIONS]
-CHART_IDS = ["chart-pipeline", "chart-supervision", "chart-compliance", "chart-lineage-mbct", "chart-lineage-mbsr"]
+CHART_IDS = ["chart-pipeline", "chart-teaching", "chart-evaluation", "chart-supervision", "chart-compliance", "chart-lineage-mbct",
+    "chart-lineage-mbsr"]
 
 
 @pytest.fixture(autouse=True)
@@ -310,7 +311,7 @@ def test_a_chosen_year_and_file_and_markdown_with_the_same_sections(run, demo, t
 def test_a_year_with_no_data_still_renders(run, demo, tmp_path):
     _ok(run("report", "annual", "--year", "1990", "--out", "old.html"))
     html = (tmp_path / "old.html").read_text(encoding="utf-8")
-    check_page(html, charts=3)  # no lineage to draw
+    check_page(html, charts=5)  # no lineage to draw
     assert "No training records by 31 December 1990." in html
     _ok(run("report", "annual", "--year", "1990", "--format", "markdown", "--out", "old.md"))
     assert "No training records by 31 December 1990." in (tmp_path / "old.md").read_text(encoding="utf-8")
@@ -318,7 +319,7 @@ def test_a_year_with_no_data_still_renders(run, demo, tmp_path):
 
 def test_an_empty_registry_renders_this_year(run, engine, tmp_path):
     _ok(run("report", "annual", "--out", "empty.html"))
-    check_page((tmp_path / "empty.html").read_text(encoding="utf-8"), charts=3)
+    check_page((tmp_path / "empty.html").read_text(encoding="utf-8"), charts=5)
     with reading(engine) as session:
         data = annual_report(session, TODAY.year, load_policy())
     assert data["workforce"]["total"] == {"start": 0, "end": 0, "change": 0}

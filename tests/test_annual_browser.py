@@ -19,7 +19,8 @@ import pytest
 from mbp_registry.registry.render.annual_layout import SECTIONS
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHARTS = ["chart-pipeline", "chart-supervision", "chart-compliance", "chart-lineage-mbct", "chart-lineage-mbsr"]
+CHARTS = ["chart-pipeline", "chart-teaching", "chart-evaluation", "chart-supervision", "chart-compliance", "chart-lineage-mbct",
+    "chart-lineage-mbsr"]
 # Printed to A4 with its sections flowing, the demo's report takes 7 pages (13 when each section started a page).
 MOST_PAGES = {"demo": 9, "1,000 generated people": 16}
 FLAGS = [
@@ -122,7 +123,7 @@ def test_the_report_renders_in_headless_chromium_with_every_section_and_chart(ru
     assert page.charts == [(chart, "img") for chart in CHARTS]
     # Each programme's lineage is a picture, never a strip: at most 4 times as wide as high.
     aspects = svg_aspects(report.read_text(encoding="utf-8"))
-    assert sorted(aspects) == CHARTS[3:] and all(0.25 <= aspect <= 4 for aspect in aspects.values()), aspects
+    assert sorted(aspects) == CHARTS[5:] and all(0.25 <= aspect <= 4 for aspect in aspects.values()), aspects
 
     # Names in the board's report, none in the one for publication (the page as rendered, and the file).
     words = people_words(engine)
