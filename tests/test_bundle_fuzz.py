@@ -195,6 +195,8 @@ def test_a_corrupted_bundle_is_imported_as_written_or_refused_with_nothing_writt
     assert run("export", str(out)).exit_code == 0
     exported = read_bundle(out)
     for record_type in rt.ALL:
+        if record_type is rt.STATUS_CHANGE and record_type.file not in files:
+            continue  # made from people.csv by the import (tests/test_status_history.py)
         assert records(record_type, exported[record_type.file]) == expected.get(record_type.file, []), (
             description,
             record_type.file,
