@@ -243,8 +243,8 @@ def _without_secure_delete(monkeypatch) -> None:
 
     configure = db._configure_sqlite
 
-    def upstream_default(engine):
-        configure(engine)
+    def upstream_default(engine, *settings):
+        configure(engine, *settings)
         event.listen(engine, "connect", lambda connection, _: connection.execute("PRAGMA secure_delete = OFF"))
 
     monkeypatch.setattr(db, "_configure_sqlite", upstream_default)
