@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 # (Worded so that no part of it reads as a URL with a password, which messages mask.)
-URL_FORM = "use smtp://host[:port], smtp+starttls:// or smtps://, with a login as user:password@ before the host"
+URL_FORM = "write it as smtp://host:port, smtp+starttls://host:port or smtps://host:port, a login (user, password) before the host"
 CAFILE_ENV_VAR = "MBP_REGISTRY_SMTP_CAFILE"
 TIMEOUT_SECONDS = 30
 # An address mail can be sent to: a dot-atom local part and a domain of DNS labels with

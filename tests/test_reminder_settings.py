@@ -17,7 +17,7 @@ from tests.reminder_helpers import (  # noqa: F401 (fixtures)
 
 
 SEND_TO_NOBODY = ("reminders", "send", "--as-of", AS_OF)
-URL_FORM = "use smtp://host[:port], smtp+starttls:// or smtps://, with a login as user:password@ before the host"
+URL_FORM = "write it as smtp://host:port, smtp+starttls://host:port or smtps://host:port, a login (user, password) before the host"
 
 
 @pytest.mark.parametrize(
