@@ -160,6 +160,23 @@ def busy_timeout() -> float:
     return seconds
 
 
+def _write_ahead_logging(cursor, attempts: int = 40) -> None:
+    """Turn on write-ahead logging. On a new file the switch needs the file to itself, and
+    SQLite answers "locked" at once rather than through the busy timeout when several
+    connections make it together: each tries again for a moment (at most about 4 s)."""
+    import sqlite3
+    import time
+
+    for attempt in range(attempts):
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.005 * (attempt + 1))
+
+
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     from sqlalchemy import event
 
@@ -170,7 +187,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _write_ahead_logging(cursor)
         cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         cursor.execute("PRAGMA synchronous = NORMAL")
         # 64 MiB of page cache: large imports and reports touch big indexes.
