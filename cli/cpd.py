@@ -154,8 +154,10 @@ def due(state: State, within, as_of, organisation, region, programme, policy_fil
 
         click.echo(calendar(rows), nl=False)  # bytes: written as they are, CRLF kept
         return
+    from mbp_registry.registry.render.words import nobody_lapses
+
     before = f"Lapsing between {day.isoformat()} and the next {within} days"
-    empty = f"No one assessed for compliance{in_scope(scope)} lapses within {within} days of {day.isoformat()}."
+    empty = nobody_lapses(in_scope(scope), within, day)
     render(rows, fmt, Output(REMINDER_COLUMNS, before=lambda _: before, empty=lambda _: empty))
 
 

@@ -59,6 +59,7 @@ def send(state: State, within, as_of, organisation, region, programme, include_n
     from mbp_registry.registry.compliance import Scope
     from mbp_registry.registry.policy import load_policy
     from mbp_registry.registry.render import reminder as words
+    from mbp_registry.registry.render.words import nobody_lapses
 
     server, from_address = _mail_settings(smtp, sender, dry_run)
     environment = words.templates(template_folder)
@@ -83,7 +84,7 @@ def send(state: State, within, as_of, organisation, region, programme, include_n
             report=lambda letter, refused: click.echo(words.sent_line(letter, refused)),
         )
     if not plan.due and not plan.skipped:
-        click.echo(f"No one assessed for compliance{in_scope(scope)} lapses within {within} days of {day.isoformat()}.")
+        click.echo(nobody_lapses(in_scope(scope), within, day))
     for skipped in plan.skipped:
         click.echo(words.skipped_line(skipped))
     click.echo(words.summary_line(plan, sent=sent, dry_run=dry_run))

@@ -176,39 +176,45 @@ def _greet(server: MailServer, smtp, context) -> None:
 
 
 def failure(server: MailServer, exc: BaseException, what: str) -> MailFailed:
-    """One line saying what went wrong with `server`, never its password."""
-    message = _describe(server, exc, what)
-    if server.password:
-        message = message.replace(server.password, "***")
-    return MailFailed(mask_password(message))
+    """One line saying what went wrong with `server`, never its password: the server's own
+    words are cleaned of it where it stands as a word (a short password is not every
+    letter like it)."""
+    return MailFailed(mask_password(_describe(server, exc, what)))
 
 
 def _describe(server: MailServer, exc: BaseException, what: str) -> str:
     import smtplib
     import ssl
 
+    def said(text) -> str:
+        text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+        if not server.password:
+            return text
+        # The password as a word of its own: a short one is not every letter like it.
+        return re.sub(rf"(?<![^\s:'\"]){re.escape(server.password)}(?![^\s:'\".,;])", "***", text)
+
     where = f"the mail server {server.display}"
     if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return f"{where} refused the login of {server.user!r}: {_reply(exc.smtp_code, exc.smtp_error)}"
+        return f"{where} refused the login of {server.user!r}: {_reply(exc.smtp_code, said(exc.smtp_error))}"
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        refused = "; ".join(f"{address}: {_reply(*reply)}" for address, reply in exc.recipients.items())
+        refused = "; ".join(f"{address}: {said(_reply(*reply))}" for address, reply in exc.recipients.items())
         return f"{where} refused every recipient of {what}: {refused}"
     if isinstance(exc, smtplib.SMTPResponseException):
-        return f"{where} refused {what}: {_reply(exc.smtp_code, exc.smtp_error)}"
+        return f"{where} refused {what}: {_reply(exc.smtp_code, said(exc.smtp_error))}"
     if isinstance(exc, smtplib.SMTPNotSupportedError):
-        return f"{where} does not support {what}: {exc}"
+        return f"{where} does not support {what}: {said(exc)}"
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return f"{where} closed the connection during {what}"
     if isinstance(exc, ssl.SSLCertVerificationError):
         return (
-            f"cannot verify the certificate of {where}: {exc.verify_message} "
+            f"cannot verify the certificate of {where}: {said(exc.verify_message)} "
             f"(name a private certificate authority's file in {CAFILE_ENV_VAR})"
         )
     if isinstance(exc, ssl.SSLError):
-        return f"no secure connection with {where}: {exc.reason or exc}"
+        return f"no secure connection with {where}: {said(exc.reason or exc)}"
     if isinstance(exc, OSError):
-        return f"cannot reach {where}: {exc.strerror or exc or type(exc).__name__}"
-    return f"{where} failed during {what}: {exc or type(exc).__name__}"
+        return f"cannot reach {where}: {said(exc.strerror or exc or type(exc).__name__)}"
+    return f"{where} failed during {what}: {said(exc or type(exc).__name__)}"
 
 
 def _reply(code, text) -> str:

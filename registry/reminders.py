@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import func, or_, select
@@ -198,22 +198,35 @@ def deliver(
     record: Callable[[Letter], None],
     report: Callable[[Letter, dict[str, str]], None],
 ) -> int:
-    """Send each letter over one connection to `server`, calling `record(letter)` once the
-    server has taken it (a letter not sent is never recorded), then `report(letter,
-    refused)` with the recipients the server refused, if any. A failure part way stops
-    the run, and its message says how many were sent and recorded."""
+    """Send each letter over one connection to `server` (none is opened when there is no
+    letter), calling `record(letter)` once the server has taken it for the person (a letter
+    not taken is never recorded, and the supervisors it refused are not recorded as
+    copied), then `report(letter, refused)` with the recipients the server refused, if any.
+    A failure part way stops the run, and its message says how many were sent and recorded."""
+    if not letters:
+        return 0  # nothing to send: the mail server is not needed
     sent = 0
     try:
         with connection(server) as open_connection:
             for letter in letters:
                 refused = open_connection.send(letter.message, letter.sender, letter.recipients)
-                _record(record, letter)
-                sent += 1
-                report(letter, refused)
+                if (letter.due.person.email or "") not in refused:
+                    _record(record, _as_taken(letter, refused))
+                    sent += 1
+                report(letter, refused)  # a person refused is said so, neither recorded nor counted
     except MailFailed as exc:
         unsent = len(letters) - sent - (1 if isinstance(exc, NotRecorded) else 0)
         raise MailFailed(f"{exc}: {_so_far(sent, unsent)}") from None
     return sent
+
+
+def _as_taken(letter: Letter, refused: dict[str, str]) -> Letter:
+    """The letter as the server took it: only the supervisors it accepted are copied."""
+    if not refused:
+        return letter
+    kept = [(copy, copy_id) for copy, copy_id in zip(letter.due.copies, letter.due.copy_ids) if copy.email not in refused]
+    due = replace(letter.due, copies=[copy for copy, _ in kept], copy_ids=[copy_id for _, copy_id in kept])
+    return replace(letter, due=due)
 
 
 class NotRecorded(MailFailed):

@@ -4,7 +4,7 @@
   localhost and 127.0.0.1 signed by it, with the `openssl` command;
 - `smtp_server(...)` runs a server on a free port of 127.0.0.1 for a `with` block:
   plain, STARTTLS or SMTPS, with a login when asked, refusing every message after the
-  first `refuse_after`; it yields the `Inbox` of what it received, and the URL to give.
+  first `refuse_after` and the recipients `refuse_recipients`; it yields the `Inbox` of what it received, and the URL to give.
 """
 
 from __future__ import annotations
@@ -66,9 +66,16 @@ class Inbox:
     """What the server received; it refuses every message after `refuse_after`."""
 
     refuse_after: int | None = None
+    refuse_recipients: tuple[str, ...] = ()  # addresses it answers "no such mailbox"
     received: list[Received] = field(default_factory=list)
     logins: list[tuple[str, str]] = field(default_factory=list)
     url: str = ""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse_recipients:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse_after is not None and len(self.received) >= self.refuse_after:
@@ -94,12 +101,12 @@ def free_port() -> int:
 
 @contextmanager
 def smtp_server(*, tls: str | None = None, cert: tuple[Path, Path] | None = None, login: bool = False,
-                refuse_after: int | None = None):
+                refuse_after: int | None = None, refuse_recipients: tuple[str, ...] = ()):
     """A server for the block (tls None, "starttls" or "smtps"); yields its Inbox, whose
     `url` names it (with the login when `login`)."""
     from aiosmtpd.controller import Controller
 
-    inbox = Inbox(refuse_after=refuse_after)
+    inbox = Inbox(refuse_after=refuse_after, refuse_recipients=refuse_recipients)
     options: dict = {"hostname": "127.0.0.1", "port": free_port(), "server_hostname": "localhost"}
     if tls:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -161,6 +161,28 @@ def test_a_server_that_refuses_after_the_second_message_leaves_those_two_recorde
     assert len([e for e in ok_json(service, "audit", "list") if e["action"] == "remind"]) == 2
 
 
+def test_a_person_the_server_refuses_is_not_recorded_and_a_refused_supervisor_not_copied(service, engine):
+    with smtp_server(refuse_recipients=("tara.one@example.org",)) as inbox:
+        result = ok(service, *SEND, "--smtp", inbox.url)
+    assert result.stdout.splitlines()[0] == (
+        f"Sent to T1 (Tara One), copied to S1: lapses on 2026-07-25. {NOT_COPIED_S2} "
+        "The server refused tara.one@example.org: 550 5.1.1 No such mailbox."
+    )
+    assert result.stdout.splitlines()[-1].startswith("Sent 1 reminder; ")
+    # Only T2 was written to; T1 was not, so nothing says T1 was reminded.
+    assert reminders_sent(engine) == [("T2", "2026-08-04", "retreat", [])]
+    with smtp_server(refuse_recipients=("sue.pervisor@example.org",)) as inbox:
+        ok(service, *SEND, "--smtp", inbox.url)
+    assert [message.recipients for message in inbox.received] == [["tara.one@example.org"]]
+    assert reminders_sent(engine)[-1] == ("T1", "2026-07-25", "cpd", [])  # S1 refused: not copied
+
+
+def test_with_nobody_to_remind_no_mail_server_is_needed(service, engine):
+    result = ok(service, *SEND, "--smtp", "smtp://127.0.0.1:9", "--within", "0")
+    assert result.stdout.splitlines()[-1] == "Sent 0 reminders; skipped none."
+    assert reminders_sent(engine) == []
+
+
 def test_smtps_with_a_private_certificate_authority(service, engine, certs, monkeypatch):
     ca, certificate, key = certs
     with smtp_server(tls="smtps", cert=(certificate, key), login=True) as inbox:
@@ -193,6 +215,11 @@ def test_a_wrong_password_or_an_unreachable_server_is_one_line_and_records_nothi
     assert_refused(
         service, engine, *SEND, "--smtp", f"smtp://127.0.0.1:{port}",
         error=f"cannot reach the mail server smtp://127.0.0.1:{port}: Connection refused: no reminder was sent",
+    )
+    # A password that is one letter hides only itself, not that letter in every word.
+    assert_refused(
+        service, engine, *SEND, "--smtp", f"smtps://u:e@127.0.0.1:{port}",
+        error=f"cannot reach the mail server smtps://u:***@127.0.0.1:{port}: Connection refused: no reminder was sent",
     )
 
 

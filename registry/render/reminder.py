@@ -75,6 +75,8 @@ def _render(environment: Environment, name: str, context: dict) -> str:
         return environment.get_template(name).render(context)
     except TemplateError as exc:
         raise _template_error(name, exc) from None
+    except Exception as exc:  # a service's template may do what fails on some values
+        raise Invalid(f"template: {name}: {type(exc).__name__}: {exc}") from None
 
 
 def _contact(contact) -> dict:

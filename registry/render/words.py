@@ -80,6 +80,12 @@ def month_label(month: str) -> str:
     return MONTHS[int(month[5:7]) - 1]
 
 
+def nobody_lapses(scope_words: str, within: int, day) -> str:
+    """The words of `cpd due` and `reminders send` when nobody lapses in the days ahead;
+    `scope_words` is " in region North" or empty."""
+    return f"No one assessed for compliance{scope_words} lapses within {within} days of {day.isoformat()}."
+
+
 def cell(value, kind: str = "") -> str:
     """One table cell; `kind` is change, percent, words, requirement, num or empty."""
     if kind == "requirement":
