@@ -25,8 +25,6 @@ def config_show(state: State) -> None:
     from mbp_registry.registry.db import configuration
     from mbp_registry.registry.settings import mail_configuration
 
-    for name, value in configuration(state.db).items():
-        click.echo(f"{name.replace('_', ' ')}: {value}")
-    click.echo(f"actor: {state.actor}")
-    for name, value in mail_configuration().items():
+    shown = {**configuration(state.db), "actor": state.actor, **mail_configuration()}  # all read before printing
+    for name, value in shown.items():
         click.echo(f"{name.replace('_', ' ')}: {value}")

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Text, cast, func, or_, select, update
+from sqlalchemy import Text, bindparam, cast, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import models
@@ -68,26 +68,46 @@ class Identity:
 
 def scrub(session: Session, identity: Identity, anonymous: str) -> dict[str, set[int]]:
     """Replace every occurrence of the person as text by `anonymous`, in every column of
-    FREE_TEXT and JSON_TEXT; returns the ids of the rows changed, by table."""
+    FREE_TEXT and JSON_TEXT (one UPDATE per column); returns the ids of the rows changed,
+    by table."""
     pattern = identity.pattern()
-    needles = {needle.lower() for needle in identity.needles()}
     changed: dict[str, set[int]] = defaultdict(set)
     for column in FREE_TEXT + JSON_TEXT:
-        table, is_json = column.table, column in JSON_TEXT
-        searched = cast(column, Text) if is_json else column
-        texts = needles | {_json_escaped(needle) for needle in needles} if is_json else needles
-        mentions = or_(*(func.lower(searched).contains(text, autoescape=True) for text in texts))
-        for row_id, value in session.execute(select(table.c.id, column).where(mentions)).all():
+        table = column.table
+        updates = []
+        for row_id, value in session.execute(select(table.c.id, column).where(_mentions(column, identity))).all():
             new = _replaced(value, pattern, anonymous)
             if new != value:
-                session.execute(update(table).where(table.c.id == row_id).values({column.name: new}))
+                updates.append({"row_id": row_id, "new": new})
                 changed[table.name].add(row_id)
+        if updates:
+            statement = update(table).where(table.c.id == bindparam("row_id")).values({column.name: bindparam("new")})
+            session.execute(statement, updates)
     return changed
+
+
+def _mentions(column, identity: Identity):
+    """SQL: the cell may name the person (the rows that `_replaced` then reads). SQLite's
+    lower() knows ASCII letters only, so a name or email with other letters is looked for
+    as it was written, and in lower, upper and title case; JSON cells also as JSON escapes
+    it."""
+    is_json = column in JSON_TEXT
+    searched = cast(column, Text) if is_json else column
+    conditions = []
+    for needle in identity.needles():
+        if needle.isascii():
+            texts = {needle.lower(), _json_escaped(needle).lower()} if is_json else {needle.lower()}
+            conditions += [func.lower(searched).contains(text, autoescape=True) for text in texts]
+            continue
+        forms = {needle, needle.lower(), needle.upper(), needle.title()}
+        texts = forms | {_json_escaped(form) for form in forms} if is_json else forms
+        conditions += [searched.contains(text, autoescape=True) for text in texts]
+    return or_(*conditions)
 
 
 def _json_escaped(text: str) -> str:
     """`text` as JSON writes it inside a string (non-ASCII letters as \\u escapes)."""
-    return json.dumps(text)[1:-1].lower()
+    return json.dumps(text)[1:-1]
 
 
 def _replaced(value: Any, pattern: re.Pattern, anonymous: str) -> Any:

@@ -39,8 +39,8 @@ def subject_access(session: Session, ref: str, *, actor: str) -> dict:
     people and are not included."""
     require_notes_readable(session, "export-data", "a subject access export holds them: an administrator exports")
     locks.hold_refs(session, [("ref", ref)], kept=True, strict=True)
-    person = find_row(session, rt.PERSON, ref)
-    person_id = session.execute(select(models.Person.id).where(models.Person.ref == ref)).scalar_one()
+    person = find_row(session, rt.PERSON, ref, with_id=True)
+    person_id = person.pop("id")
     data: dict = {"exported_on": dt.date.today(), "person": person}
     for record_type in rt.ALL[3:]:
         if record_type.name not in PERSON_FIELDS:
@@ -167,16 +167,11 @@ def _without_person(values: dict | None) -> dict | None:
 
 
 def _leave_nothing_on_disk(session: Session, erased: Erased) -> None:
-    """SQLite: what the erasure overwrites is zeroed, not left in free pages, and once it
-    is committed the write-ahead log, which still holds the pages as they were, is
-    written into the database and emptied."""
+    """SQLite: what the erasure overwrites is zeroed, not left in free pages (every
+    connection runs with secure_delete: db.py), and once it is committed the write-ahead
+    log, which still holds the pages as they were, is written into the database and emptied."""
     if session.connection().dialect.name == "sqlite":
-        _zero_what_is_overwritten(session)
         _empty_the_log_after_commit(session, erased)
-
-
-def _zero_what_is_overwritten(session: Session) -> None:
-    session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
 
 
 def _empty_the_log_after_commit(session: Session, erased: Erased) -> None:

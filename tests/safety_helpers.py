@@ -15,13 +15,15 @@ runs the import and stops in the middle of its merge (see _import_pausing_in_mer
 
 from __future__ import annotations
 
+import json
+
 import csv
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import JSON, String, Text, cast, func, or_, select
+from sqlalchemy import JSON, String, Text, select
 
 from mbp_registry.registry import recordtypes as rt
 from mbp_registry.registry.models import Base
@@ -88,17 +90,20 @@ def prefixed_bundle(source: Path, destination: Path, prefix: str) -> dict[str, i
 
 
 def text_cells_containing(engine, needle: str, *more: str) -> list[tuple[str, str, str]]:
-    """(table, column, value) of every text cell of the registry (JSON read as its text)
-    that contains `needle` (or one of `more`), in any case."""
+    """(table, column, value) of every text cell of the registry that contains `needle` (or
+    one of `more`), in any case, any alphabet: compared in Python, JSON cells as the text
+    they hold (escapes decoded), so that neither SQLite's ASCII-only lower() nor JSON's
+    \\u escapes can hide a name."""
+    wanted = [text.casefold() for text in (needle, *more)]
     found = []
     with engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
             for column in table.columns:
                 if isinstance(column.type, (String, Text, JSON)):
-                    cell = cast(column, Text)
-                    contains = [func.lower(cell).contains(text.lower(), autoescape=True) for text in (needle, *more)]
-                    query = select(cell).where(or_(*contains))
-                    found += [(table.name, column.name, value) for value in connection.execute(query).scalars()]
+                    for value in connection.execute(select(column).where(column.is_not(None))).scalars():
+                        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                        if any(word in text.casefold() for word in wanted):
+                            found.append((table.name, column.name, text))
     return found
 
 

@@ -99,6 +99,9 @@ def test_a_configuration_file_holding_a_password_must_be_for_its_owner_only(serv
     config.write_text("[mail\n")
     assert_refused(service, engine, *SEND_TO_NOBODY, "--dry-run", error=f"config: {config} is not a valid TOML file: "
                    "Expected ']' at the end of a table declaration (at line 1, column 6)")
+    # config show too: one line, and nothing printed before it.
+    assert_refused(service, engine, "config", "show", error=f"config: {config} is not a valid TOML file: "
+                   "Expected ']' at the end of a table declaration (at line 1, column 6)")
 
 
 def test_a_service_replaces_the_templates_it_wants_to(service, engine, tmp_path):
