@@ -99,3 +99,11 @@ def test_a_connection_error_names_the_database_with_its_password_hidden():
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot open the database postgresql+psycopg://u@127.0.0.1:1/x?password=***: ")
     assert "s3cret" not in result.output
+
+
+def test_a_url_without_a_login_keeps_the_message_after_it():
+    from mbp_registry.registry.redact import mask_password
+
+    said = "the mail server smtp://mail.example.org:587 refused every recipient: ann@nhs.example: 550 no mailbox"
+    assert mask_password(said) == said
+    assert mask_password("smtp://u:s3cret@host:25: refused") == "smtp://u:***@host:25: refused"
