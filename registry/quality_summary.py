@@ -15,19 +15,11 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from . import models
-from .queries import highest_stages
+from .queries import highest_stages, years_after
 from .vocab import STAGE_RANK, TAC_DOMAINS, TAC_LEVELS
 
 # Assessments of the last this many years count as recent, unless the policy says otherwise.
 RECENT_YEARS = 3
-
-
-def recent_since(as_of: dt.date, years: int) -> dt.date:
-    """The last day before the recent period: an assessment counts when dated after it."""
-    try:
-        return as_of.replace(year=as_of.year - years)
-    except ValueError:  # 29 February
-        return as_of.replace(year=as_of.year - years, day=28)
 
 
 def _teachers(as_of: dt.date):
@@ -65,7 +57,7 @@ def assessment_summary(
     """By programme and region: teachers, those assessed in the last `years` years and
     their share; by programme and domain: how many teachers' latest recent assessment
     reached each level."""
-    since = recent_since(as_of, years)
+    since = years_after(as_of, -years)  # an assessment counts when dated after it
     teachers = _teachers(as_of).subquery("teachers")
     latest = _latest(as_of, since)
     query = select(teachers.c.programme, teachers.c.region, *[latest.c[d] for d in TAC_DOMAINS]).outerjoin(

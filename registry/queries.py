@@ -86,6 +86,15 @@ def training_edges(*, as_of: dt.date | None = None, programme: str | None = None
     return query
 
 
+def years_after(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (or earlier, for a negative number); 28 February for a
+    29 February that the year has not."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def day_number(column, dialect: str):
     """A date column as its proleptic Gregorian ordinal (Python's date.toordinal), in SQL."""
     if dialect == "sqlite":

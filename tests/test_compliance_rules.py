@@ -271,3 +271,31 @@ def test_the_demo_shows_a_non_teaching_supervisor_needing_12_and_a_session_that_
     records = ok_json(run, "person", "show", "T011", "--as-of", "2026-11-30")["compliance"]["records"]
     assert {"dated": "2026-10-14", "record": "session", "what": "individual session with T006, 60 minutes",
             "counts": False, "why": "T006 did not hold stage supervisor or higher on that day"} in records
+
+
+def test_a_course_begun_before_the_window_still_makes_its_first_month_one_of_practice(run, tmp_path):
+    # bacp-monthly on 2026-06-30: the window's first month is July 2025. B1's course ran
+    # from 2025-06-20 (to 2025-08-14), B2's from 2025-07-01: both taught in July, and both
+    # had supervision from August on only, so July is short for both.
+    monthly_sessions = [f"{year}-{month:02d}-15" for year, month in [(2025, m) for m in range(8, 13)] + [(2026, m) for m in range(1, 7)]]
+    load(run, tmp_path / "b", people=[teacher("B1"), teacher("B2")],
+         sessions=[(ref, day, 90, "individual") for ref in ("B1", "B2") for day in monthly_sessions],
+         courses=[("C0", "MBCT", "2025-06-20", "B1", [], True), ("C1", "MBCT", "2025-07-01", "B2", [], True)])
+    people = {p["person"]: p for p in compliance(run, "--policy", "bacp-monthly")["people"]}
+    assert {ref: (p["compliant"], p["supervision_months_short"]) for ref, p in people.items()} == {
+        "B1": (False, ["2025-07"]), "B2": (False, ["2025-07"]),
+    }
+
+
+def test_a_trainee_who_becomes_a_teacher_later_is_not_yet_a_new_teacher(run, tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        '[assessed]\nminimum_stage = "trainee"\n[cpd]\nhours = 0\n[retreat]\ndays = 0\n'
+        "[supervision]\nsessions_when_practising = 0\nsessions_when_not_practising = 0\n[new_teachers]\nyears = 2\n"
+    )
+    stages = [("MBCT", "trainee", "2020-01-01"), ("MBCT", "teacher", "2026-06-01")]
+    load(run, tmp_path / "b", people=[teacher("TR1", stages=stages)], courses=[("C1", "MBCT", "2026-03-01", "TR1", [], True)])
+    for as_of, new in (("2026-05-01", False), ("2026-06-30", True)):
+        (person,) = compliance(run, "--policy", str(policy), as_of=as_of)["people"]
+        # A new teacher from 2026-06-01: 3 hours of supervision for the course taught, none had.
+        assert (person["compliant"], person["shortfalls"]) == ((False, ["supervision"]) if new else (True, [])), as_of

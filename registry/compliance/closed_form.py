@@ -77,7 +77,7 @@ def evaluate(
     }
     if policy.new_teacher_years:
         series["new_teacher"] = balances(connection, sums, thresholds.per_course)
-    until = new_until(connection, policy)
+    until = new_until(connection, policy, as_of)
     outlook = _Outlook(thresholds, policy, as_of)
     nothing = {"supervision": (0, None, None, None, None), "new_teacher": (0, 0, None, None, None)}
     return {

@@ -17,25 +17,18 @@ import datetime as dt
 from sqlalchemy import case, func, literal_column, select, union_all
 
 from ..policy import Policy
-from ..queries import qualified_since
+from ..queries import qualified_since, years_after
 from .daily import DailySums
 
 
-def years_after(day: dt.date, years: int) -> dt.date:
-    """The same day `years` later (28 February for a 29 February that has none)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def new_until(connection, policy: Policy, people=None) -> dict[int, int]:
-    """By person id (of `people`, a subquery of ids, or everyone): the day number on which
-    the rule stops applying to them. Empty when the policy has no such rule."""
+def new_until(connection, policy: Policy, as_of: dt.date, people=None) -> dict[int, int]:
+    """By person id (of `people`, a subquery of ids, or everyone) who holds stage `teacher`
+    or higher on `as_of`: the day number on which the rule stops applying to them. Empty
+    when the policy has no such rule."""
     if not policy.new_teacher_years:
         return {}
     teachers = qualified_since("teacher")
-    query = select(teachers.c.person_id, teachers.c.since)
+    query = select(teachers.c.person_id, teachers.c.since).where(teachers.c.since <= as_of)
     if people is not None:
         query = query.where(teachers.c.person_id.in_(people))
     return {

@@ -5,7 +5,6 @@ training lead can say to the person ("supervises 3 people", "taught MBCT course 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select

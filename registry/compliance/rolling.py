@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 
 from sqlalchemy.orm import Session
@@ -187,7 +187,10 @@ def _histories(session: Session, people, as_of: dt.date, policy: Policy) -> dict
     def rows(query):
         return connection.execute(query.order_by(*query.selected_columns[:2])).all()
 
-    queries = {"cpd": sums.cpd(), "retreat": sums.retreats(), "teaching": sums.teaching()}
+    # A course that began up to 8 weeks before the window still runs in its first month.
+    longer = replace(policy, window_days=policy.window_days + COURSE_DAYS) if policy.skip_months_without_practice else policy
+    courses = DailySums(connection.dialect.name, as_of, longer, people).teaching()
+    queries = {"cpd": sums.cpd(), "retreat": sums.retreats(), "teaching": courses}
     if policy.cpd_event_hours:
         queries["events"] = sums.cpd(events=True)
     for name, query in queries.items():
@@ -200,7 +203,7 @@ def _histories(session: Session, people, as_of: dt.date, policy: Policy) -> dict
     for person_id, day, amount, work in rows(sums.practice()):
         if work in policy.practising_work:
             histories[person_id].practice.append((day, int(amount)))
-    for person_id, day in new_until(connection, policy, people).items():
+    for person_id, day in new_until(connection, policy, as_of, people).items():
         histories[person_id].new_until = day
     return histories
 
