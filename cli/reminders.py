@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from mbp_registry.registry.settings import FROM_ENV_VAR, SMTP_ENV_VAR
+from mbp_registry.registry.settings import FROM_ENV_VAR, SMTP_ENV_VAR, mail_for_sending
 
 from .context import State, pass_state
 from .options import as_of_option, in_scope, nothing_matches, parse_as_of, policy_option, scope_options, with_checked, writing
@@ -61,7 +61,7 @@ def send(state: State, within, as_of, organisation, region, programme, include_n
     from mbp_registry.registry.render import reminder as words
     from mbp_registry.registry.render.words import nobody_lapses
 
-    server, from_address = _mail_settings(smtp, sender, dry_run)
+    server, from_address = mail_for_sending(smtp, sender, dry_run)
     environment = words.templates(template_folder)
     policy, day = load_policy(policy_file), parse_as_of(as_of)
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
@@ -88,22 +88,6 @@ def send(state: State, within, as_of, organisation, region, programme, include_n
     for skipped in plan.skipped:
         click.echo(words.skipped_line(skipped))
     click.echo(words.summary_line(plan, sent=sent, dry_run=dry_run))
-
-
-def _mail_settings(smtp: str | None, sender: str | None, dry_run: bool):
-    """The mail server (None for a dry run that names none) and the sender, each from its
-    option, environment variable or the configuration file."""
-    from mbp_registry.registry import mail
-    from mbp_registry.registry.settings import mail_setting, missing_mail_setting
-
-    from_value = mail_setting("from", sender)
-    if from_value is None:
-        raise missing_mail_setting("from")
-    from_address = mail.sender(from_value)
-    url = mail_setting("smtp", smtp)
-    if url is None and not dry_run:
-        raise missing_mail_setting("smtp")
-    return (mail.parse_server(url) if url else None), from_address
 
 
 SENT_COLUMNS = (

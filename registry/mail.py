@@ -86,6 +86,9 @@ def parse_server(value: str) -> MailServer:
         raise Invalid(f"smtp: unknown scheme {scheme!r} in {shown!r}: use smtp://, smtp+starttls:// or smtps://")
     try:
         parts = urlsplit(value)
+    except ValueError:  # an unclosed [ of an IPv6 address
+        raise Invalid(f"smtp: {shown!r} is not a mail server URL: an IPv6 address is written in [ ]") from None
+    try:
         port = parts.port
     except ValueError:  # a port that is not a number, or out of range
         raise Invalid(f"smtp: {shown!r} is not a mail server URL: the port is not a number from 1 to 65535") from None

@@ -62,13 +62,35 @@ def _mail_section() -> dict:
     return mail
 
 
+def _setting_and_source(name: str, given: str | None, given_from: str) -> tuple[str | None, str]:
+    """The setting `name` ("smtp" or "from") and where it comes from: `given` (an option or
+    environment variable, named by `given_from`) first, else the configuration file's."""
+    if given is not None and given.strip():
+        return given.strip(), given_from
+    return _mail_section().get(name, "").strip() or None, "config file"
+
+
 def mail_setting(name: str, given: str | None) -> str | None:
     """The setting `name` ("smtp" or "from"): `given` (its option or environment variable,
     as the command line read them), else the configuration file's, else None."""
-    if given is not None and given.strip():
-        return given.strip()
-    value = _mail_section().get(name, "").strip()
-    return value or None
+    return _setting_and_source(name, given, "option")[0]
+
+
+def mail_for_sending(smtp: str | None, sender: str | None, dry_run: bool):
+    """The mail server (None for a dry run that names none) and the sender as
+    (display name, address), each from its option, environment variable or the
+    configuration file; a setting needed and given nowhere is an error."""
+    from .mail import parse_server
+    from .mail import sender as parse_sender
+
+    from_value = mail_setting("from", sender)
+    if from_value is None:
+        raise missing_mail_setting("from")
+    from_address = parse_sender(from_value)
+    url = mail_setting("smtp", smtp)
+    if url is None and not dry_run:
+        raise missing_mail_setting("smtp")
+    return (parse_server(url) if url else None), from_address
 
 
 def missing_mail_setting(name: str) -> Invalid:
@@ -86,10 +108,7 @@ def mail_configuration() -> dict:
     path = config_path()
     shown = {"config_file": f"{path}{'' if path.is_file() else ' (none)'}"}
     for name, env_var in MAIL_SETTINGS.items():
-        if os.environ.get(env_var, "").strip():
-            value, source = os.environ[env_var].strip(), env_var
-        else:
-            value, source = _mail_section().get(name, "").strip(), "config file"
+        value, source = _setting_and_source(name, os.environ.get(env_var), env_var)
         label = {"smtp": "mail_server", "from": "mail_from"}[name]
         shown[label] = f"{mask_password(value)} (from {source})" if value else "not set"
     return shown

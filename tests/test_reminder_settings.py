@@ -29,6 +29,9 @@ URL_FORM = "write it as smtp://host:port, smtp+starttls://host:port or smtps://h
         (("--from", SENDER, "--smtp", f"smtp+starttls://{USER}:{PASSWORD}@mail.example.org:notaport"),
          f"smtp: 'smtp+starttls://{USER}:***@mail.example.org:notaport' is not a mail server URL: the port is not a "
          "number from 1 to 65535"),
+        (("--from", SENDER, "--smtp", f"smtps://{USER}:{PASSWORD}@[::1:465"),
+         f"smtp: 'smtps://{USER}:***@[::1:465' is not a mail server URL: an IPv6 address is written in [ ]"),
+        (("--from", "lead at example.org"), "from: 'lead at example.org' is not an email address"),
         (("--from", SENDER, "--smtp", f"smtps://{USER}:{PASSWORD}@mail.example.org/inbox"),
          f"smtp: 'smtps://{USER}:***@mail.example.org/inbox' is not a mail server URL: {URL_FORM}"),
         (("--from", SENDER, "--smtp", f"imap://{USER}:{PASSWORD}@mail.example.org"),
