@@ -45,6 +45,6 @@ def demo(state: State) -> None:
     click.echo(f"\nNext reminders (lapsing within {REMINDER_DAYS} days):")
     render(data["reminders"], "table", REMINDERS)
     out = data["report_folder"] / default_name(today.year, "html")
-    report = save_annual_report(data["annual_report"], out, "html")
+    report, _ = save_annual_report(data["annual_report"], out, "html")
     click.echo(f"\nThe annual report for {today.year} is in {report}: open it in a browser (it prints to PDF).")
     click.echo("\nNext: `mbp-registry cpd compliance`, `mbp-registry succession what-if --without S03`, `mbp-registry --help`.")

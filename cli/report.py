@@ -23,6 +23,7 @@ def report() -> None:
       mbp-registry report annual
       mbp-registry report annual --year 2025 --out annual-report-2025.html
       mbp-registry report annual --year 2025 --format markdown
+      mbp-registry report annual --year 2025 --out board/report.html --lineage-pictures board/lineage
     """
 
 
@@ -52,31 +53,44 @@ def report() -> None:
     help="With --anonymise: counts of fewer than N people by region or organisation are shown as "
     "'fewer than N'. Default: 3.",
 )
+@click.option(
+    "--lineage-pictures",
+    "pictures",
+    metavar="DIR",
+    help="Also draw the full lineage picture of each programme into the folder DIR, as lineage-CODE.svg (the "
+    "pictures of `lineage draw`); the report then shows each programme's summary, linked to its file. They name "
+    "people: not with --anonymise.",
+)
 @policy_option
 @pass_state
-def annual(state: State, year, out, fmt, anonymise, suppress_below, policy_file) -> None:
+def annual(state: State, year, out, fmt, anonymise, suppress_below, pictures, policy_file) -> None:
     """The annual governance report: workforce and its change over the year, joiners, leavers
     and progressions, courses, supervision, CPD and retreats, compliance by quarter, succession
     risks against the previous year end, and the lineage. One self-contained page that opens
-    in any browser and prints to PDF. --anonymise writes the version to publish."""
+    in any browser and prints to PDF. --anonymise writes the version to publish;
+    --lineage-pictures DIR the full lineage pictures beside it, one file per programme."""
     import datetime as dt
 
     from mbp_registry.registry.annual import STEPS, annual_report
     from mbp_registry.registry.policy import load_policy
     from mbp_registry.registry.publication import for_publication, threshold
+    from mbp_registry.registry.render.annual_files import pictures_folder
 
     year = year or dt.date.today().year
     fmt = report_format(out, fmt)
     if suppress_below is not None and not anonymise:
         raise click.UsageError("--suppress-below applies to the anonymised report: give --anonymise too")
     below = threshold(suppress_below)
+    folder = pictures_folder(pictures, anonymise=anonymise) if pictures is not None else None
     policy = load_policy(policy_file)
     with progress_bar(len(STEPS), "Working out the figures") as step:
         data = reading(state, lambda s: annual_report(s, year, policy, progress=step))
     if anonymise:
         data = for_publication(data, below)
-    path = save_annual_report(data, out or default_name(year, fmt), fmt, progress=True)
+    path, drawn = save_annual_report(data, out or default_name(year, fmt), fmt, pictures=folder, progress=True)
     click.echo(f"Wrote the annual report for {year} to {path}.")
+    for line in drawn:
+        click.echo(line)
 
 
 def default_name(year: int, fmt: str) -> str:
@@ -84,12 +98,15 @@ def default_name(year: int, fmt: str) -> str:
     return f"annual-report-{year}{SUFFIX[fmt]}"
 
 
-def save_annual_report(data: dict, out: str | Path, fmt: str, *, progress: bool = False) -> Path:
-    """Render the year's figures and write them to `out`, owner-only (with any missing
-    folders); with `progress`, a bar on standard error while the charts are drawn."""
-    from mbp_registry.registry.files import write_private
-    from mbp_registry.registry.render.annual import chart_names, layout, render
+def save_annual_report(
+    data: dict, out: str | Path, fmt: str, *, pictures: Path | None = None, progress: bool = False
+) -> tuple[Path, list[str]]:
+    """Write the report to `out` (and with `pictures`, the full lineage pictures into that
+    folder): registry/render/annual_files.py. With `progress`, a bar on standard error while
+    the charts and pictures are drawn. Returns the report's path and a line per picture."""
+    from mbp_registry.registry.render.annual_files import drawing_steps, write_annual_report
 
-    charts = len(chart_names(layout(data))) if progress and fmt == "html" else 0
-    with progress_bar(charts, "Drawing the charts") as step:
-        return write_private(out, render(data, fmt, step), parents=True)
+    steps = drawing_steps(data, fmt, pictures) if progress else 0
+    label = "Drawing the charts and lineage pictures" if pictures else "Drawing the charts"
+    with progress_bar(steps, label) as step:
+        return write_annual_report(data, out, fmt, pictures=pictures, progress=step)

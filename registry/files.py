@@ -11,6 +11,7 @@ folder under the name asked for is always whole. An operating-system error becom
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -54,7 +55,26 @@ def private_folder(path: str | Path, *, what: str = "out") -> Path:
     except OSError as exc:
         raise refused(what, path, exc) from None
     if not path.is_dir():
-        raise Invalid(f"{what}: {str(path)!r} is not a folder")
+        raise _not_a_folder(what, path)
+    return path
+
+
+def _not_a_folder(what: str, path: Path) -> Invalid:
+    return Invalid(f"{what}: {str(path)!r} is not a folder")
+
+
+def folder_to_write(path: str | Path, *, what: str = "out") -> Path:
+    """`path` checked, before any work, as a folder that `private_folder` can find or make:
+    neither a file nor under one. Nothing is created; whether it can be written is known
+    only on writing (the operating system's answer, one `Invalid` line)."""
+    path = Path(path)
+    found = path
+    while not (found.exists() or found.is_symlink()) and found != found.parent:
+        found = found.parent
+    if found == path and not found.is_dir():
+        raise _not_a_folder(what, path)
+    if not found.is_dir():  # a file on the way
+        raise refused(what, path, NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)))
     return path
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import Invalid
-from .annual_charts import chart_names, chart_texts, charts
+from .annual_charts import chart_file, chart_texts, charts
 from .annual_layout import layout, period_text, table, title
 from .words import cell, long_date
 
@@ -64,13 +64,15 @@ def _md_table(block: dict) -> list[str]:
     return [f"**{block['caption']}**", "\n".join(lines)]
 
 
-def _md_block(block: dict, texts: dict[str, tuple[str, str]]) -> list[str]:
+def _md_block(block: dict, data: dict, texts: dict[str, tuple[str, str]]) -> list[str]:
     kind = block["type"]
     if kind == "text":
         return [block["text"]]
     if kind == "chart":
         chart_title, caption = texts[block["chart"]]
-        return [f"*Chart: {chart_title}.* {caption}"]
+        filed = chart_file(data, block["chart"])
+        link = f" {filed['words']} [{filed['name']}]({filed['href']})." if filed else ""
+        return [f"*Chart: {chart_title}.* {caption}{link}"]
     if kind == "bullets":
         return ["\n".join(f"- {item}" for item in block["items"])]
     if kind == "list":
@@ -92,7 +94,7 @@ def render_markdown(data: dict) -> str:
     for section in layout(data):
         out.append(f"## {section['heading']}")
         for block in section["blocks"]:
-            out += _md_block(block, texts)
+            out += _md_block(block, data, texts)
     return "\n\n".join(out) + "\n"
 
 

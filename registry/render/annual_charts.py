@@ -30,12 +30,33 @@ def programme_lineage(graph, code: str):
     return graph.edge_subgraph([(a, b, k) for a, b, k, edge in graph.edges(keys=True, data=True) if edge["programme"] == code])
 
 
-def lineage_picture(pictures: dict, code: str, chart_title: str) -> str:
+def lineage_picture(lineage: dict, code: str) -> str:
     """One programme's lineage as SVG: the picture of `lineage draw` (lineage_picture.py),
-    by name when it fits on a page, else trainers counted per generation and region."""
+    by name when it fits on a page, else trainers counted per generation and region; the
+    summary when the full picture is a separate file (picture_file)."""
     from .lineage_picture import lineage_picture as picture
+    from .lineage_picture import lineage_summary_svg
 
-    return picture(pictures, programme=code, fmt="svg").decode("utf-8")
+    if picture_file(lineage, code):
+        return lineage_summary_svg(lineage["pictures"], programme=code)
+    return picture(lineage["pictures"], programme=code, fmt="svg").decode("utf-8")
+
+
+def picture_file(lineage: dict, code: str) -> dict | None:
+    """The separate file of a programme's full lineage picture, when the report is written
+    with them (annual_files.py): its "name" and "href" (relative to the report), and the
+    "words" that say the picture in the report is a summary and the full one a file."""
+    filed = lineage.get("files", {}).get(code)
+    if filed is None:
+        return None
+    from .lineage_picture import by_name, picture_of
+
+    pictures = lineage["pictures"]
+    if by_name(pictures, picture_of(pictures, code)):
+        how = "who trained whom, each trainer by name, with the risks highlighted"
+    else:
+        how = "trainers counted by generation and region: too many to name on an A4 page"
+    return {**filed, "words": f"This is a summary; the full picture of the {code} lineage ({how}) is a separate file:"}
 
 
 def draw(name: str, data: dict, chart_title: str) -> str:
@@ -49,7 +70,7 @@ def draw(name: str, data: dict, chart_title: str) -> str:
         return compliance_chart(data["compliance"]["by_quarter"], chart_title)
     if name in (TEACHING_CHART, EVALUATION_CHART):
         return quality_chart(name, data, chart_title)
-    return lineage_picture(data["lineage"]["pictures"], name.removeprefix(LINEAGE), chart_title)
+    return lineage_picture(data["lineage"], name.removeprefix(LINEAGE))
 
 
 def chart_names(sections: list[dict]) -> list[str]:
@@ -65,10 +86,15 @@ def charts(data: dict, sections: list[dict], progress: Callable[[str], None] | N
     for name in chart_names(sections):
         chart_title, caption = texts[name]
         svg = inline_svg(draw(name, data, chart_title), chart_id(name), chart_title, caption)
-        drawn[name] = {"id": chart_id(name), "title": chart_title, "caption": caption, "svg": svg}
+        drawn[name] = {"id": chart_id(name), "title": chart_title, "caption": caption, "svg": svg, "file": chart_file(data, name)}
         if progress:
             progress(name)
     return drawn
+
+
+def chart_file(data: dict, name: str) -> dict | None:
+    """The separate file a chart is the summary of (picture_file), if any."""
+    return picture_file(data["lineage"], name.removeprefix(LINEAGE)) if name.startswith(LINEAGE) else None
 
 
 def chart_texts(data: dict) -> dict[str, tuple[str, str]]:
@@ -112,16 +138,18 @@ def _lineage_text(lineage: dict, code: str) -> tuple[str, str]:
         return ", ".join(ref for ref, node in nodes if node[flag]) or "none"
 
     firsts = ", ".join(ref for ref, node in nodes if node["generation"].get(code) == 1) or "none"
-    from .lineage_picture import by_name, picture_of
+    from .lineage_picture import by_name, lineage_summary_words, picture_of
 
     pictures = lineage["pictures"]
-    named = by_name(pictures, picture_of(pictures, code))
-    shown = "trainers drawn by name" if named else "trainers counted by generation and region"
+    day = long_date(lineage["as_of"])
+    risks = f"Single points of failure: {refs('single_point_of_failure')}. Leaving within 18 months: {refs('leaving_soon')}."
+    if by_name(pictures, picture_of(pictures, code)) and not picture_file(lineage, code):
+        return (
+            f"{code} training lineage on {day}: who trained whom",
+            f"{len(nodes)} people linked by {part.number_of_edges()} {code} training records (trainers drawn by name). "
+            f"First-generation trainers: {firsts}. {risks}",
+        )
     return (
-        f"{code} training lineage on {long_date(lineage['as_of'])}: who trained whom",
-        (
-            f"{len(nodes)} people linked by {part.number_of_edges()} {code} training records ({shown}). "
-            f"First-generation trainers: {firsts}. Single points of failure: {refs('single_point_of_failure')}. "
-            f"Leaving within 18 months: {refs('leaving_soon')}."
-        ),
+        f"{code} training lineage on {day}: trainers by generation and region",
+        f"{lineage_summary_words(pictures, programme=code)} {risks}",
     )

@@ -382,11 +382,14 @@ def _lineage(lineage: dict, published: bool) -> list[dict]:
                   f"as of {long_date(lineage['as_of'])}."),
             counts,
         ]
+    day, highlighted = long_date(lineage["as_of"]), "single points of failure and people leaving within 18 months"
+    if lineage.get("files"):
+        about = (f"The trainers of each programme by generation and region, as of {day}, with the gaps marked; the full "
+                 f"picture of each, who trained whom with {highlighted} highlighted, is a separate file, linked below.")
+    else:
+        about = f"Who trained whom in each programme, as of {day}; {highlighted} are highlighted."
     return [
-        _text(
-            f"Who trained whom in each programme, as of {long_date(lineage['as_of'])}; single points of failure "
-            "and people leaving within 18 months are highlighted."
-        ),
+        _text(about),
         *[_chart(f"lineage:{code}") for code in lineage["programmes"]],
         counts,
     ]

@@ -10,12 +10,14 @@ Entry points:
 - `lineage_picture(data, programme=CODE, fmt="svg"|"png"|"pdf")`: one programme's picture, as bytes;
 - `lineage_summary_svg(data, programme=CODE, suppress_below=N)`: the summary as SVG text to inline in a page,
   and `lineage_summary_words(...)` the same in words, for its text alternative;
-- `write_lineage_pictures(data, path)`: the file(s) of `lineage draw`, owner-only.
+- `write_lineage_pictures(data, path)`: the file(s) of `lineage draw` (and of `report annual
+  --lineage-pictures`), owner-only; `picture_files(data, path)` names them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from ..errors import Invalid
 from ..files import write_private
@@ -67,31 +69,47 @@ def _figure(data: dict, picture: dict, *, page=None):
 # ---------------------------------------------------------------- files
 
 
-def write_lineage_pictures(data: dict, path: str | Path) -> list[str]:
-    """Draw the programmes that have trainers to `path` (by its extension): one PDF page
-    each, or for SVG and PNG one file each, suffixed with the programme's code unless one
-    programme was asked for (data["programme"]). Every picture is drawn before any file
-    is written. Returns a line for each programme: what was drawn where, or why nothing."""
+def picture_files(data: dict, path: str | Path) -> list[tuple[dict, Path]]:
+    """The programmes `write_lineage_pictures` draws to `path`, those that have trainers,
+    each with its file: `path` itself for a PDF or when one programme was asked for
+    (data["programme"]), else `path` suffixed with the programme's code."""
     path = Path(path)
+    pictures = [p for p in data["programmes"] if p["summary"]["trainers"]]
+    if _format(path) == "pdf" or data["programme"]:
+        return [(p, path) for p in pictures]
+    return [(p, path.with_name(f"{path.stem}-{p['programme']}{path.suffix}")) for p in pictures]
+
+
+def _format(path: Path) -> str:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in PICTURE_FORMATS:
         raise Invalid(f"out: {path.name!r} must end in .svg, .png or .pdf")
-    pictures = [p for p in data["programmes"] if p["summary"]["trainers"]]
-    if not pictures:
+    return fmt
+
+
+def write_lineage_pictures(
+    data: dict, path: str | Path, *, progress: Callable[[str], None] | None = None, what: str = "out"
+) -> list[str]:
+    """Draw the programmes that have trainers to `path` (by its extension): one PDF page
+    each, or for SVG and PNG one file each (picture_files). Every picture is drawn before
+    any file is written; `progress` is told each programme's code as it is drawn. Returns
+    a line for each programme: what was drawn where, or why nothing."""
+    fmt, files = _format(Path(path)), picture_files(data, path)
+    if not files:
         raise Invalid(f"the lineage is empty: no trainer to draw{_where(data)}")
-    if fmt == "pdf":
-        content = {path: pdf_bytes([_figure(data, p, page=A4_LANDSCAPE) for p in pictures])}
-        targets = [path] * len(pictures)
-    else:
-        targets = [
-            path if data["programme"] else path.with_name(f"{path.stem}-{p['programme']}{path.suffix}") for p in pictures
-        ]
-        content = {target: picture_bytes(_figure(data, p), fmt) for target, p in zip(targets, pictures)}
+    page = A4_LANDSCAPE if fmt == "pdf" else None
+    drawn = []  # the figures of a PDF's pages; else each file's content
+    for picture, _ in files:
+        figure = _figure(data, picture, page=page)
+        drawn.append(figure if fmt == "pdf" else picture_bytes(figure, fmt))
+        if progress:
+            progress(picture["programme"])
+    content = {files[0][1]: pdf_bytes(drawn)} if fmt == "pdf" else {target: b for (_, target), b in zip(files, drawn)}
     for target, written in content.items():
-        write_private(target, written)
-    drawn = {p["programme"]: _drawn_words(data, p, target) for p, target in zip(pictures, targets)}
+        write_private(target, written, what=what)
+    words = {p["programme"]: _drawn_words(data, p, target) for p, target in files}
     return [
-        drawn.get(p["programme"]) or f"No {p['programme']} trainer{_where(data)}: nothing drawn for {p['programme']}."
+        words.get(p["programme"]) or f"No {p['programme']} trainer{_where(data)}: nothing drawn for {p['programme']}."
         for p in data["programmes"]
     ]
 
