@@ -243,6 +243,23 @@ def test_a_monthly_rule_lapses_when_the_as_of_month_becomes_whole_after_a_mid_mo
         ('[supervision]\ncounted_kinds = ["individual", "chat"]\n',
          "policy bad.toml: supervision.counted_kinds = ['individual', 'chat'] is not a list of individual, group, peer"),
         ("[cpd\nhours = 10\n", "policy: bad.toml is not valid TOML"),
+        ("[cpd]\nhours = nan\n", "policy bad.toml: cpd.hours = nan is not a finite number"),
+        ("[retreat]\ndays = inf\n", "policy bad.toml: retreat.days = inf is not a finite number"),
+        ("window_days = inf\n", "policy bad.toml: window_days = inf is not a finite number"),
+        ("[supervision]\nsessions_when_practising = nan\n",
+         "policy bad.toml: supervision.sessions_when_practising = nan is not a finite number"),
+        ("[new_teachers]\nyears = 51\n", "policy bad.toml: new_teachers.years = 51 is not a number of years from 0 to 50"),
+        ("[new_teachers]\nyears = -1\n", "policy bad.toml: new_teachers.years = -1 is not a number of years from 0 to 50"),
+        ("[assessment]\nrecent_years = 0\n",
+         "policy bad.toml: assessment.recent_years = 0 is not a number of years from 1 to 50"),
+        ("[assessment]\nrecent_years = 100000\n",
+         "policy bad.toml: assessment.recent_years = 100000 is not a number of years from 1 to 50"),
+        ("[supervision]\nsessions_when_teaching = 3\nsessions_when_practising = 4\n",
+         "policy bad.toml: supervision.sessions_when_practising = 4 is the same setting as "
+         "supervision.sessions_when_teaching: keep one of them"),
+        ("[supervision]\nsessions_when_not_practising = 2\nsessions_when_not_teaching = 1\n",
+         "policy bad.toml: supervision.sessions_when_not_teaching = 1 is the same setting as "
+         "supervision.sessions_when_not_practising: keep one of them"),
     ],
 )
 @pytest.mark.parametrize("command", [("cpd", "compliance", "--as-of", AS_OF), ("policy", "show")])
