@@ -3,7 +3,11 @@ MBP_REGISTRY_POLICY), the shipped `bacp-monthly` policy, and bad policy files.""
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
+
+from mbp_registry.registry.policy import SETTINGS, SHIPPED, default_policy, load_policy
 
 from tests.compliance_helpers import AS_OF, baseline, compliance, load, merge, monthly, people_of, row, teacher
 from tests.helpers import ok, ok_json, table_counts
@@ -59,6 +63,15 @@ def test_policy_show_table_has_a_row_per_setting(run):
     assert lines[0].split() == ["Setting", "Value", "Source"]
     cpd = next(line for line in lines if line.startswith("cpd.hours "))
     assert cpd.split()[1] == "30" and "Breathworks" in cpd
+
+
+def test_the_shipped_default_toml_writes_out_every_setting_of_the_default_policy():
+    data = tomllib.loads((SHIPPED / "default.toml").read_text(encoding="utf-8"))
+    keys = {f"{table}.{key}" for table, values in data.items() if isinstance(values, dict) for key in values}
+    keys |= {key for key, value in data.items() if not isinstance(value, dict)}
+    assert keys == {key for key, _ in SETTINGS.values()}
+    assert load_policy(SHIPPED / "default.toml") == default_policy()
+    assert load_policy("default") == default_policy()
 
 
 # --- a policy file -------------------------------------------------------------------------
