@@ -74,6 +74,14 @@ def test_the_shipped_default_toml_writes_out_every_setting_of_the_default_policy
     assert load_policy("default") == default_policy()
 
 
+def test_every_example_of_policy_help_runs(run):
+    lines = ok(run, "policy", "--help").stdout.split("Example:")[1].splitlines()
+    examples = [line.split()[1:] for line in lines if line.strip().startswith("mbp-registry ")]
+    assert examples == [["policy", "show"], ["policy", "show", "--policy", "bacp-monthly"]]
+    shown = {r["setting"]: r["value"] for r in ok_json(run, *examples[1], "--format", "json")}
+    assert shown["name"] == "BACP monthly supervision" and shown["supervision.minutes_each_month"] == 90
+
+
 # --- a policy file -------------------------------------------------------------------------
 
 TEN_HOURS = """\
