@@ -100,6 +100,15 @@ def test_the_table_says_why_12_are_needed(run, practising_service):
     assert "taught MBSR course C9; trained TN" in tr
 
 
+@pytest.mark.parametrize("policy", ["bacp-monthly", "nmc-revalidation"])
+def test_where_practising_needs_no_more_sessions_the_column_is_headed_practising(run, practising_service, policy):
+    lines = ok(run, "cpd", "compliance", "--as-of", AS_OF, "--policy", policy).stdout.splitlines()
+    header = lines[1].split()
+    assert "Practising" in header and not any(word == "Why" for word in header)
+    sc = next(line for line in lines if line.startswith("SC "))
+    assert "supervises 3 people" in sc
+
+
 def test_a_policy_may_count_only_teaching_as_practising(run, engine, practising_service, tmp_path):
     path = policy_file(tmp_path, '[practising]\nwork = ["teaching"]\n')
     report = compliance(run, "--policy", path)
