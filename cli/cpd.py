@@ -201,6 +201,9 @@ def summary_text(data: dict) -> str:
     lines.append(table_text(data["by_requirement"], ["requirement", "short"], ["Requirement", "People short"]))
     keys = ["assessed", "compliant", "rate", "short_of_cpd", "short_of_retreat", "short_of_supervision"]
     headers = ["Assessed", "Compliant", "Rate", "Short of CPD", "Short of retreat", "Short of supervision"]
+    if any(row["requirement"] == "assessment" for row in data["by_requirement"]):
+        keys.append("short_of_assessment")
+        headers.append("Short of assessment")
     for key, title in (("region", "Region"), ("organisation", "Organisation")):
         rows = [{**row, "rate": _rate(row["rate"])} for row in data[f"by_{key}"]]
         lines += ["", table_text(rows, [key, *keys], [title, *headers])]

@@ -58,6 +58,9 @@ class Policy:
     max_supervisees: int = 0
     # An MBI:TAC assessment of teaching counts as recent for this many years (`assessment summary`).
     assessment_recent_years: int = 3
+    # Compliance asks for an MBI:TAC assessment (in any programme) dated in the last this
+    # many years (0: no such rule).
+    assessment_required_within_years: int = 0
 
 
 # Where each setting lives in a policy file, and where its default comes from.
@@ -114,6 +117,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "assessment.recent_years",
         "assumption: BAMBA asks for periodic feedback on teaching and sets no period; 3 years",
     ),
+    "assessment_required_within_years": (
+        "assessment.required_within_years",
+        "off by default: BAMBA asks for periodic feedback on teaching and sets no period",
+    ),
 }
 
 
@@ -125,6 +132,7 @@ FORMER_KEYS = {
 _INTEGERS = (
     "window_days", "sessions_when_practising", "sessions_when_not_practising", "minutes_each_month",
     "max_supervisees", "group_half_up_to", "new_teacher_years", "assessment_recent_years",
+    "assessment_required_within_years",
 )
 # Settings bounded beyond "a number of at least 0": (least, most or None, unit said).
 _BOUNDS = {
@@ -132,6 +140,7 @@ _BOUNDS = {
     "group_half_up_to": (1, None, ""),
     "new_teacher_years": (0, 50, " of years"),
     "assessment_recent_years": (1, 50, " of years"),
+    "assessment_required_within_years": (0, 50, " of years"),
 }
 _CHOICES = {
     "assessed_statuses": STATUSES,

@@ -11,33 +11,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy.orm import Session
 
-from mbp_registry.registry.compliance import compliance_report
-from mbp_registry.registry.policy import load_policy
-from tests.compliance_helpers import AS_OF, AS_OF_DATE, baseline, before, compliance, load, merge, monthly, teacher
+from tests.compliance_helpers import (
+    AS_OF, baseline, before, by_ref, compliance, engines_agree, load, merge, monthly, policy_file, teacher,
+)
 from tests.helpers import ok, ok_json
 
 SUPERVISOR = [("MBCT", "supervisor", "2015-01-01")]
-
-
-def engines_agree(engine, policy_file=None) -> None:
-    """The database's closed form and the per-person pass give the same report."""
-    policy = load_policy(policy_file) if policy_file else load_policy(None)
-    with Session(engine) as session:
-        assert compliance_report(session, as_of=AS_OF_DATE, policy=policy) == compliance_report(
-            session, as_of=AS_OF_DATE, policy=policy, in_database=False
-        )
-
-
-def by_ref(report: dict, *keys: str) -> dict:
-    return {p["person"]: tuple(p[k] for k in keys) for p in report["people"]}
-
-
-def policy_file(tmp_path, text: str) -> str:
-    path = tmp_path / "policy.toml"
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 # --- practising: teaching, supervising, training ----------------------------------------------

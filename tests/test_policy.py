@@ -47,6 +47,7 @@ def test_policy_show_lists_every_default_setting_with_its_source(run):
         "new_teachers.hours_per_course": 3,
         "caseload.max_supervisees": 0,
         "assessment.recent_years": 3,
+        "assessment.required_within_years": 0,
     }
     assert "Breathworks" in shown["cpd.hours"][1] and "Breathworks" in shown["cpd.event_hours"][1]
     assert "bacp.co.uk" in shown["supervision.group_half_up_to"][1]
@@ -275,6 +276,10 @@ def test_a_monthly_rule_lapses_when_the_as_of_month_becomes_whole_after_a_mid_mo
          "policy bad.toml: assessment.recent_years = 0 is not a number of years from 1 to 50"),
         ("[assessment]\nrecent_years = 100000\n",
          "policy bad.toml: assessment.recent_years = 100000 is not a number of years from 1 to 50"),
+        ("[assessment]\nrequired_within_years = 51\n",
+         "policy bad.toml: assessment.required_within_years = 51 is not a number of years from 0 to 50"),
+        ("[assessment]\nrequired_within_years = 1.5\n",
+         "policy bad.toml: assessment.required_within_years = 1.5 is not a whole number"),
         ("[supervision]\nsessions_when_teaching = 3\nsessions_when_practising = 4\n",
          "policy bad.toml: supervision.sessions_when_practising = 4 is the same setting as "
          "supervision.sessions_when_teaching: keep one of them"),
