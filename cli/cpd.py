@@ -79,7 +79,7 @@ def _compliance_output(day, policy, scope, only_noncompliant: bool) -> Output:
             Column("supervision", "Sessions", lambda r: f"{r['supervision_sessions']}/{r['supervision_required']}", table),
             Column("teaching", "Teaching", yes_no("teaching", "no")),
             Column("practising", formats=csv),
-            Column("practising_as", f"Why {policy.sessions_when_practising}", lambda r: "; ".join(r["practising_as"]) or "-"),
+            Column("practising_as", _practising_heading(policy), lambda r: "; ".join(r["practising_as"]) or "-"),
             Column("shortfalls", formats=csv),
             Column("to_do", "To do", lambda row: "; ".join(needs(row, policy)), table),
             Column("lapses_on", "Lapses on"),
@@ -89,6 +89,14 @@ def _compliance_output(day, policy, scope, only_noncompliant: bool) -> Output:
         after=lambda report: f"\n{sum(1 for r in report['people'] if r['compliant'])} of {len(report['people'])} compliant.",
         empty=lambda _: empty,
     )
+
+
+def _practising_heading(policy) -> str:
+    """The heading of the column that says what makes a person practising: why they need
+    more sessions, where practising raises the number, else simply what they practise."""
+    if policy.sessions_when_practising > policy.sessions_when_not_practising:
+        return f"Why {policy.sessions_when_practising}"
+    return "Practising"
 
 
 @cpd.command("compliance")
@@ -193,6 +201,9 @@ def summary_text(data: dict) -> str:
     lines.append(table_text(data["by_requirement"], ["requirement", "short"], ["Requirement", "People short"]))
     keys = ["assessed", "compliant", "rate", "short_of_cpd", "short_of_retreat", "short_of_supervision"]
     headers = ["Assessed", "Compliant", "Rate", "Short of CPD", "Short of retreat", "Short of supervision"]
+    if any(row["requirement"] == "assessment" for row in data["by_requirement"]):
+        keys.append("short_of_assessment")
+        headers.append("Short of assessment")
     for key, title in (("region", "Region"), ("organisation", "Organisation")):
         rows = [{**row, "rate": _rate(row["rate"])} for row in data[f"by_{key}"]]
         lines += ["", table_text(rows, [key, *keys], [title, *headers])]

@@ -175,7 +175,8 @@ def policy_option(func):
         metavar="FILE",
         envvar=POLICY_ENV_VAR,
         show_envvar=True,
-        help="A TOML policy file. Default: the built-in policy (see `policy show`).",
+        help="A TOML policy file, or the name of a shipped one (bacp-monthly, nmc-revalidation). "
+        "Default: the built-in policy (see `policy show`).",
     )(func)
 
 

@@ -17,7 +17,7 @@ def policy() -> None:
     \b
     Example:
       mbp-registry policy show
-      mbp-registry policy show --policy examples/policy-bacp.toml
+      mbp-registry policy show --policy bacp-monthly
     """
 
 

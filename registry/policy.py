@@ -7,6 +7,7 @@ any number with a TOML policy file (`--policy FILE` or MBP_REGISTRY_POLICY).
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -57,6 +58,9 @@ class Policy:
     max_supervisees: int = 0
     # An MBI:TAC assessment of teaching counts as recent for this many years (`assessment summary`).
     assessment_recent_years: int = 3
+    # Compliance asks for an MBI:TAC assessment (in any programme) dated in the last this
+    # many years (0: no such rule).
+    assessment_required_within_years: int = 0
 
 
 # Where each setting lives in a policy file, and where its default comes from.
@@ -113,6 +117,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "assessment.recent_years",
         "assumption: BAMBA asks for periodic feedback on teaching and sets no period; 3 years",
     ),
+    "assessment_required_within_years": (
+        "assessment.required_within_years",
+        "off by default: BAMBA asks for periodic feedback on teaching and sets no period",
+    ),
 }
 
 
@@ -124,7 +132,16 @@ FORMER_KEYS = {
 _INTEGERS = (
     "window_days", "sessions_when_practising", "sessions_when_not_practising", "minutes_each_month",
     "max_supervisees", "group_half_up_to", "new_teacher_years", "assessment_recent_years",
+    "assessment_required_within_years",
 )
+# Settings bounded beyond "a number of at least 0": (least, most or None, unit said).
+_BOUNDS = {
+    "window_days": (1, None, " of days"),
+    "group_half_up_to": (1, None, ""),
+    "new_teacher_years": (0, 50, " of years"),
+    "assessment_recent_years": (1, 50, " of years"),
+    "assessment_required_within_years": (0, 50, " of years"),
+}
 _CHOICES = {
     "assessed_statuses": STATUSES,
     "counted_kinds": SESSION_KINDS,
@@ -156,11 +173,15 @@ def load_policy(path: str | Path | None = None) -> Policy:
 
 def policy_from_mapping(data: dict[str, Any], *, source: str = "policy") -> Policy:
     values: dict[str, Any] = {}
+    given: dict[str, str] = {}  # setting -> the key that gave it
     by_key = {key: name for name, (key, _) in SETTINGS.items()} | FORMER_KEYS
     for key, value in _flatten(data):
         if key not in by_key:
             raise Invalid(f"policy {source}: unknown key {key!r} (known: {', '.join(sorted(by_key))})")
         name = by_key[key]
+        if name in given:
+            raise Invalid(f"policy {source}: {key} = {value!r} is the same setting as {given[name]}: keep one of them")
+        given[name] = key
         values[name] = _check(source, key, name, value)
     policy = replace(default_policy(), name=values.pop("name", source), **values)
     return policy
@@ -201,10 +222,13 @@ def _check(source: str, key: str, name: str, value: Any) -> Any:
         if not isinstance(value, list) or not (value or empty_allowed) or any(v not in allowed for v in value):
             raise bad(f"a list of {', '.join(allowed)}")
         return tuple(value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise bad("a number of at least 0")
-    if name in ("window_days", "group_half_up_to") and value < 1:
-        raise bad(f"a number{' of days' if name == 'window_days' else ''} of at least 1")
+    if not math.isfinite(value):
+        raise bad("a finite number")
+    least, most, unit = _BOUNDS.get(name, (0, None, ""))
+    if value < least or (most is not None and value > most):
+        raise bad(f"a number{unit} of at least {least}" if most is None else f"a number{unit} from {least} to {most}")
     integer = name in _INTEGERS
     if integer and int(value) != value:
         raise bad("a whole number")

@@ -18,7 +18,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from mbp_registry.registry.vocab import LEAVING_STATUSES
+from sqlalchemy.orm import Session
+
+from mbp_registry.registry.compliance import compliance_report, due
+from mbp_registry.registry.policy import load_policy
+from mbp_registry.registry.vocab import LEAVING_STATUSES, TAC_DOMAINS
 from tests.helpers import csv_of, ok
 
 AS_OF = "2026-06-30"
@@ -49,7 +53,8 @@ def teacher(ref: str, org: str = "ORG-A", *, status: str = "active", stage: str 
             "stages": stages if stages is not None else [(programme, stage, attained_on)]}
 
 
-def load(run, directory: Path, *, people: list[dict], cpd=(), retreats=(), sessions=(), courses=(), training=()) -> None:
+def load(run, directory: Path, *, people: list[dict], cpd=(), retreats=(), sessions=(), courses=(), training=(),
+         assessments=()) -> None:
     """Import a bundle of `people` (made by `teacher`) and their records.
 
     - cpd: (person, date, hours), or (person, date, hours, category)
@@ -58,6 +63,8 @@ def load(run, directory: Path, *, people: list[dict], cpd=(), retreats=(), sessi
     - sessions: (supervisee, held_on, minutes, kind) given by SUP, or
       (supervisor, supervisee, held_on, minutes, kind)
     - courses: (code, programme, start_on, lead, [co_teachers], supervised)
+    - assessments: (person, programme, on) by SUP, or (person, programme, on, assessor),
+      `competent` on every MBI:TAC domain
     """
     people_rows = [["SUP", "Sue Pervisor", "ORG-A", "on_leave", ""]]
     stage_rows = [["SUP", "MBCT", "supervisor", SUPERVISOR_SINCE]]
@@ -89,6 +96,11 @@ def load(run, directory: Path, *, people: list[dict], cpd=(), retreats=(), sessi
             ["code", "programme", "start_on", "lead", "co_teachers", "supervised"],
             *([code, programme, start, lead, ";".join(co), "true" if supervised else "false"]
               for code, programme, start, lead, co, supervised in courses),
+        ]),
+        "assessments.csv": csv_of([
+            ["person", "programme", "on", "assessor", "course", *TAC_DOMAINS],
+            *([person, programme, on, (assessor or ["SUP"])[0], "", *["competent"] * len(TAC_DOMAINS)]
+              for person, programme, on, *assessor in assessments),
         ]),
     }
     directory.mkdir(parents=True, exist_ok=True)
@@ -159,3 +171,26 @@ def row(person: str, *, compliant: bool, cpd_hours: float, retreat_days: float, 
         "lapses_on": lapses_on,
         "practising_as": list(practising_as),
     }
+
+
+def engines_agree(engine, path: str | None = None, as_of: dt.date = AS_OF_DATE) -> None:
+    """The database's closed form and the per-person pass give the same report, and the
+    same people due within a year, under the policy file `path` (or the default)."""
+    policy = load_policy(path)
+    with Session(engine) as session:
+        assert compliance_report(session, as_of=as_of, policy=policy) == compliance_report(
+            session, as_of=as_of, policy=policy, in_database=False
+        )
+        assert due(session, as_of=as_of, within=365, policy=policy) == due(
+            session, as_of=as_of, within=365, policy=policy, in_database=False
+        )
+
+
+def by_ref(report: dict, *keys: str) -> dict:
+    return {p["person"]: tuple(p[k] for k in keys) for p in report["people"]}
+
+
+def policy_file(tmp_path, text: str) -> str:
+    path = tmp_path / "policy.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)

@@ -1,7 +1,9 @@
 """The compliance report computed by the database equals the one computed from each
 person's dated records, on random histories around every boundary, with sessions given
 by supervisors who are qualified, never qualified, or qualified from a day in or near
-the window (in the session's programme or in another)."""
+the window (in the session's programme or in another), and assessments of teaching in
+either programme dated around the N years of a policy that asks for one (29 February
+among them, and some after the as-of date)."""
 
 import datetime as dt
 
@@ -13,6 +15,8 @@ from sqlalchemy.orm import Session
 from mbp_registry.registry import models
 from mbp_registry.registry.compliance import compliance_report, due
 from mbp_registry.registry.policy import Policy, default_policy
+from mbp_registry.registry.queries import years_after
+from mbp_registry.registry.vocab import TAC_DOMAINS
 
 AS_OF = dt.date(2026, 6, 30)
 PEOPLE = 4
@@ -26,6 +30,12 @@ events = st.lists(st.tuples(st.integers(1, PEOPLE), ages), max_size=40)
 # qualified) or TRAINER (trainee of P, then a trainer from a drawn day).
 SUPERVISOR, TEACHER, TRAINER = PEOPLE + 1, PEOPLE + 2, PEOPLE + 3
 supervisors = st.sampled_from([1, SUPERVISOR, SUPERVISOR, TEACHER, TRAINER])
+# Days before the as-of date of an assessment: around 1, 2 and 3 years back, 2024-02-29
+# (852), and after the as-of date (negative).
+LEAP_DAY = (AS_OF - dt.date(2024, 2, 29)).days
+assessment_ages = st.one_of(
+    st.integers(-30, 1200), st.sampled_from([0, -1, 364, 365, 366, 729, 730, 731, 1095, 1096, LEAP_DAY])
+)
 
 
 @st.composite
@@ -42,6 +52,9 @@ def histories(draw):
         # Days before the as-of date on which T1 becomes a supervisor in programme Q
         # and TRAINER a trainer in P (None: never, for T1).
         "qualified": draw(st.tuples(st.one_of(st.none(), ages), ages)),
+        # Assessments of teaching by SUPERVISOR: (person, age, programme 1 or 2).
+        "assessments": draw(st.lists(st.tuples(st.integers(1, PEOPLE), assessment_ages, st.sampled_from([1, 2])),
+                                     max_size=6)),
     }
 
 
@@ -63,6 +76,11 @@ policies = st.sampled_from(
                counted_kinds=("individual", "group", "peer"), sessions_when_practising=1, **NO_FLOOR),
         Policy(new_teacher_years=7, new_teacher_hours_per_course=2.5, group_time="divided", sessions_when_practising=0,
                **NO_FLOOR),
+        # an assessment of teaching within 1, 2 or 3 years, alone or with the other rules
+        Policy(assessment_required_within_years=1, **NO_FLOOR, sessions_when_practising=0),
+        Policy(assessment_required_within_years=2, cpd_hours=10, retreat_days=2.5, sessions_when_practising=3),
+        Policy(assessment_required_within_years=3, new_teacher_years=10, new_teacher_hours_per_course=1,
+               sessions_when_practising=1, window_days=90, **NO_FLOOR),
     ]
 )
 
@@ -86,6 +104,17 @@ def qualifying(history, policy: Policy) -> dict[int, int]:
         if kind in policy.counted_kinds and age < policy.window_days and age <= qualified_from.get(by, -1):
             counts[p] += 1
     return counts
+
+
+def short_of_assessment(history, policy: Policy) -> set[int]:
+    """Worked out apart from the registry: who has no assessment dated on or before the
+    as-of date and after the same day N years back (none, under a policy without the rule)."""
+    years = policy.assessment_required_within_years
+    if not years:
+        return set()
+    since = years_after(AS_OF, -years)
+    recent = {p for p, age, _ in history.get("assessments", []) if since < AS_OF - dt.timedelta(days=age) <= AS_OF}
+    return set(range(1, TRAINER + 1)) - recent
 
 
 def fill(engine, history) -> None:
@@ -133,6 +162,13 @@ def fill(engine, history) -> None:
                 {"supervisor_id": by, "supervisee_id": p, "held_on": day(age), "minutes": 60, "kind": kind}
                 for by, p, age, kind in sessions
             ])
+        assessments = {(p, age, programme) for p, age, programme in history.get("assessments", [])}
+        if assessments:
+            levels = dict.fromkeys(TAC_DOMAINS, "competent")
+            c.execute(insert(models.Assessment), [
+                {"person_id": p, "programme_id": programme, "on": day(age), "assessor_id": SUPERVISOR, **levels}
+                for p, age, programme in sorted(assessments)
+            ])
         if history["courses"]:
             c.execute(insert(models.Course), [
                 {"code": f"C{n}", "programme_id": 1, "start_on": day(age), "lead_id": p} for n, (p, age) in enumerate(history["courses"])
@@ -161,6 +197,8 @@ def test_the_database_and_the_per_person_pass_give_the_same_report(engine, histo
         assert in_database == per_person
         counted = {row["person"]: row["supervision_sessions"] for row in in_database["people"]}
         assert counted == {f"T{p}": n for p, n in qualifying(history, policy).items()}
+        short = {row["person"] for row in in_database["people"] if "assessment" in row["shortfalls"]}
+        assert short == {f"T{p}" for p in short_of_assessment(history, policy)}
         for within in (30, 365):
             assert due(session, as_of=AS_OF, within=within, policy=policy) == due(
                 session, as_of=AS_OF, within=within, policy=policy, in_database=False

@@ -11,33 +11,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy.orm import Session
 
-from mbp_registry.registry.compliance import compliance_report
-from mbp_registry.registry.policy import load_policy
-from tests.compliance_helpers import AS_OF, AS_OF_DATE, baseline, before, compliance, load, merge, monthly, teacher
+from tests.compliance_helpers import (
+    AS_OF, baseline, before, by_ref, compliance, engines_agree, load, merge, monthly, policy_file, teacher,
+)
 from tests.helpers import ok, ok_json
 
 SUPERVISOR = [("MBCT", "supervisor", "2015-01-01")]
-
-
-def engines_agree(engine, policy_file=None) -> None:
-    """The database's closed form and the per-person pass give the same report."""
-    policy = load_policy(policy_file) if policy_file else load_policy(None)
-    with Session(engine) as session:
-        assert compliance_report(session, as_of=AS_OF_DATE, policy=policy) == compliance_report(
-            session, as_of=AS_OF_DATE, policy=policy, in_database=False
-        )
-
-
-def by_ref(report: dict, *keys: str) -> dict:
-    return {p["person"]: tuple(p[k] for k in keys) for p in report["people"]}
-
-
-def policy_file(tmp_path, text: str) -> str:
-    path = tmp_path / "policy.toml"
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 # --- practising: teaching, supervising, training ----------------------------------------------
@@ -98,6 +78,15 @@ def test_the_table_says_why_12_are_needed(run, practising_service):
     assert "supervises 3 people" in sc and "needs 12 more supervision sessions" in sc
     tr = next(line for line in lines if line.startswith("TR "))
     assert "taught MBSR course C9; trained TN" in tr
+
+
+@pytest.mark.parametrize("policy", ["bacp-monthly", "nmc-revalidation"])
+def test_where_practising_needs_no_more_sessions_the_column_is_headed_practising(run, practising_service, policy):
+    lines = ok(run, "cpd", "compliance", "--as-of", AS_OF, "--policy", policy).stdout.splitlines()
+    header = lines[1].split()
+    assert "Practising" in header and not any(word == "Why" for word in header)
+    sc = next(line for line in lines if line.startswith("SC "))
+    assert "supervises 3 people" in sc
 
 
 def test_a_policy_may_count_only_teaching_as_practising(run, engine, practising_service, tmp_path):

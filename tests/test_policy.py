@@ -3,7 +3,11 @@ MBP_REGISTRY_POLICY), the shipped `bacp-monthly` policy, and bad policy files.""
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
+
+from mbp_registry.registry.policy import SETTINGS, SHIPPED, default_policy, load_policy
 
 from tests.compliance_helpers import AS_OF, baseline, compliance, load, merge, monthly, people_of, row, teacher
 from tests.helpers import ok, ok_json, table_counts
@@ -43,6 +47,7 @@ def test_policy_show_lists_every_default_setting_with_its_source(run):
         "new_teachers.hours_per_course": 3,
         "caseload.max_supervisees": 0,
         "assessment.recent_years": 3,
+        "assessment.required_within_years": 0,
     }
     assert "Breathworks" in shown["cpd.hours"][1] and "Breathworks" in shown["cpd.event_hours"][1]
     assert "bacp.co.uk" in shown["supervision.group_half_up_to"][1]
@@ -59,6 +64,23 @@ def test_policy_show_table_has_a_row_per_setting(run):
     assert lines[0].split() == ["Setting", "Value", "Source"]
     cpd = next(line for line in lines if line.startswith("cpd.hours "))
     assert cpd.split()[1] == "30" and "Breathworks" in cpd
+
+
+def test_the_shipped_default_toml_writes_out_every_setting_of_the_default_policy():
+    data = tomllib.loads((SHIPPED / "default.toml").read_text(encoding="utf-8"))
+    keys = {f"{table}.{key}" for table, values in data.items() if isinstance(values, dict) for key in values}
+    keys |= {key for key, value in data.items() if not isinstance(value, dict)}
+    assert keys == {key for key, _ in SETTINGS.values()}
+    assert load_policy(SHIPPED / "default.toml") == default_policy()
+    assert load_policy("default") == default_policy()
+
+
+def test_every_example_of_policy_help_runs(run):
+    lines = ok(run, "policy", "--help").stdout.split("Example:")[1].splitlines()
+    examples = [line.split()[1:] for line in lines if line.strip().startswith("mbp-registry ")]
+    assert examples == [["policy", "show"], ["policy", "show", "--policy", "bacp-monthly"]]
+    shown = {r["setting"]: r["value"] for r in ok_json(run, *examples[1], "--format", "json")}
+    assert shown["name"] == "BACP monthly supervision" and shown["supervision.minutes_each_month"] == 90
 
 
 # --- a policy file -------------------------------------------------------------------------
@@ -243,6 +265,27 @@ def test_a_monthly_rule_lapses_when_the_as_of_month_becomes_whole_after_a_mid_mo
         ('[supervision]\ncounted_kinds = ["individual", "chat"]\n',
          "policy bad.toml: supervision.counted_kinds = ['individual', 'chat'] is not a list of individual, group, peer"),
         ("[cpd\nhours = 10\n", "policy: bad.toml is not valid TOML"),
+        ("[cpd]\nhours = nan\n", "policy bad.toml: cpd.hours = nan is not a finite number"),
+        ("[retreat]\ndays = inf\n", "policy bad.toml: retreat.days = inf is not a finite number"),
+        ("window_days = inf\n", "policy bad.toml: window_days = inf is not a finite number"),
+        ("[supervision]\nsessions_when_practising = nan\n",
+         "policy bad.toml: supervision.sessions_when_practising = nan is not a finite number"),
+        ("[new_teachers]\nyears = 51\n", "policy bad.toml: new_teachers.years = 51 is not a number of years from 0 to 50"),
+        ("[new_teachers]\nyears = -1\n", "policy bad.toml: new_teachers.years = -1 is not a number of years from 0 to 50"),
+        ("[assessment]\nrecent_years = 0\n",
+         "policy bad.toml: assessment.recent_years = 0 is not a number of years from 1 to 50"),
+        ("[assessment]\nrecent_years = 100000\n",
+         "policy bad.toml: assessment.recent_years = 100000 is not a number of years from 1 to 50"),
+        ("[assessment]\nrequired_within_years = 51\n",
+         "policy bad.toml: assessment.required_within_years = 51 is not a number of years from 0 to 50"),
+        ("[assessment]\nrequired_within_years = 1.5\n",
+         "policy bad.toml: assessment.required_within_years = 1.5 is not a whole number"),
+        ("[supervision]\nsessions_when_teaching = 3\nsessions_when_practising = 4\n",
+         "policy bad.toml: supervision.sessions_when_practising = 4 is the same setting as "
+         "supervision.sessions_when_teaching: keep one of them"),
+        ("[supervision]\nsessions_when_not_practising = 2\nsessions_when_not_teaching = 1\n",
+         "policy bad.toml: supervision.sessions_when_not_teaching = 1 is the same setting as "
+         "supervision.sessions_when_not_practising: keep one of them"),
     ],
 )
 @pytest.mark.parametrize("command", [("cpd", "compliance", "--as-of", AS_OF), ("policy", "show")])

@@ -10,7 +10,8 @@ the window, lowering the sessions required.
 
 This gives the same standing and lapse dates as the per-person engine (`rolling`; a
 test holds them equal) in one pass of the database over a covering index, returning one
-row per person (the new teachers' rule, minutes against courses, in `new_teachers`).
+row per person (the new teachers' rule, minutes against courses, in `new_teachers`; the
+assessment rule, the day the latest assessment stops being recent, in `recent_assessment`).
 The monthly-minutes rule has no such closed form: it uses `rolling`.
 """
 
@@ -26,6 +27,7 @@ from ..policy import Policy
 from .daily import DailySums
 from .new_teachers import balances, new_until
 from .practice import Work
+from .recent_assessment import last_assessed, recent_until
 from .standing import Standing, Thresholds, standing_of
 
 
@@ -78,6 +80,7 @@ def evaluate(
     if policy.new_teacher_years:
         series["new_teacher"] = balances(connection, sums, thresholds.per_course)
     until = new_until(connection, policy, as_of)
+    assessed = last_assessed(connection, policy, as_of)
     outlook = _Outlook(thresholds, policy, as_of)
     nothing = {"supervision": (0, None, None, None, None), "new_teacher": (0, 0, None, None, None)}
     return {
@@ -85,6 +88,7 @@ def evaluate(
             {name: rows.get(person_id, nothing.get(name, (0, None, None))) for name, rows in series.items()},
             work[person_id].last if person_id in work else {},
             until.get(person_id),
+            assessed.get(person_id),
         )
         for person_id in people_ids
     }
@@ -92,7 +96,8 @@ def evaluate(
 
 class _Outlook:
     """One person's standing now, lapse date and standing then, from their rows of
-    `_per_person` and the last day of each kind of their practising work in the window."""
+    `_per_person`, the last day of each kind of their practising work in the window and
+    the day of their latest assessment of teaching."""
 
     def __init__(self, thresholds: Thresholds, policy: Policy, as_of: dt.date):
         self.thresholds = thresholds
@@ -100,7 +105,8 @@ class _Outlook:
         self.work = policy.practising_work
         self.today = as_of.toordinal()
 
-    def __call__(self, rows: dict[str, tuple], last_work: dict[str, int], new_until: int | None):
+    def __call__(self, rows: dict[str, tuple], last_work: dict[str, int], new_until: int | None,
+                 assessed_on: int | None):
         teaching = "teaching" in last_work
         practised = [last_work[work] for work in self.work if work in last_work]
         practising_ends = max(practised) + self.window if practised else None
@@ -110,8 +116,9 @@ class _Outlook:
             amounts |= {"minutes": minutes, "minutes_required": courses * self.thresholds.per_course}
         else:
             amounts |= {"minutes": minutes}
-        now = self._standing(amounts, rows["supervision"][0], teaching, practising_ends is not None)
-        failing = {} if now.shortfalls else self._failing(rows, practising_ends, new_until)
+        now = self._standing(amounts, rows["supervision"][0], teaching, practising_ends is not None,
+                             self.today, assessed_on)
+        failing = {} if now.shortfalls else self._failing(rows, practising_ends, new_until, assessed_on)
         if not failing:
             return now, None, None
         lapse = min(day for day, _ in failing.values())
@@ -125,13 +132,16 @@ class _Outlook:
             minutes_left, courses_left = left["new_teacher"]
             then_amounts |= {"minutes": minutes_left, "minutes_required": courses_left * self.thresholds.per_course}
         sessions_then = left.get("supervision", self.thresholds.sessions_required(practising_then))
-        then = self._standing(then_amounts, sessions_then, teaching_then, practising_then)
+        then = self._standing(then_amounts, sessions_then, teaching_then, practising_then, lapse, assessed_on)
         return now, dt.date.fromordinal(lapse), then
 
-    def _standing(self, amounts: dict[str, int], sessions: int, teaching: bool, practising: bool) -> Standing:
-        return standing_of(self.thresholds, sessions=sessions, teaching=teaching, practising=practising, **amounts)
+    def _standing(self, amounts: dict[str, int], sessions: int, teaching: bool, practising: bool, day: int,
+                  assessed_on: int | None) -> Standing:
+        return standing_of(self.thresholds, sessions=sessions, teaching=teaching, practising=practising, day=day,
+                           assessed_on=assessed_on, **amounts)
 
-    def _failing(self, rows: dict[str, tuple], practising_ends: int | None, new_until: int | None) -> dict[str, tuple]:
+    def _failing(self, rows: dict[str, tuple], practising_ends: int | None, new_until: int | None,
+                 assessed_on: int | None) -> dict[str, tuple]:
         """The day each requirement would first fail, with what would be left then."""
         window = self.window
         failing = {}
@@ -148,4 +158,6 @@ class _Outlook:
             _, _, short_day, minutes_left, courses_left = rows["new_teacher"]
             if short_day is not None and short_day + window < new_until:
                 failing["new_teacher"] = (short_day + window, (minutes_left, courses_left))
+        if assessed_on is not None and self.thresholds.assessment_years:
+            failing["assessment"] = (recent_until(assessed_on, self.thresholds.assessment_years), None)
         return failing

@@ -25,7 +25,7 @@ from .assessed import Scope, assessed_people, person_info
 from .daily import DailySums, taught_courses
 from .explain import explain
 from .practice import Work, add_practising_as, work_in_window
-from .standing import REQUIREMENTS, Standing, figures
+from .standing import Standing, figures, requirements
 
 
 def _outlooks(
@@ -96,6 +96,12 @@ def needs(row: dict, policy: Policy) -> list[str]:
             said.append(f"needs {_hours(hours_required - hours)} of supervision as a new teacher")
         for month in row.get("supervision_months_short") or []:
             said.append(f"needs {policy.minutes_each_month} minutes of supervision in {month}")
+    if "assessment" in row["shortfalls"]:
+        years, last = policy.assessment_required_within_years, row.get("last_assessed_on")
+        said.append(
+            f"needs an MBI:TAC assessment of teaching (one within {years} year{'s' if years != 1 else ''}; "
+            + (f"the last was on {last.isoformat()})" if last else "none on record)")
+        )
     return said
 
 
@@ -139,6 +145,7 @@ def due(
 def summary(session: Session, *, as_of: dt.date, policy: Policy, scope: Scope | None = None) -> dict:
     """Compliance rates by region, by organisation, and how many are short of each requirement."""
     people = compliance_report(session, as_of=as_of, policy=policy, scope=scope)["people"]
+    required = requirements(policy)
     total = len(people)
     compliant = sum(r["compliant"] for r in people)
     return {
@@ -147,14 +154,14 @@ def summary(session: Session, *, as_of: dt.date, policy: Policy, scope: Scope | 
         "compliant": compliant,
         "rate": _rate(compliant, total),
         "by_requirement": [
-            {"requirement": req, "short": sum(req in r["shortfalls"] for r in people)} for req in REQUIREMENTS
+            {"requirement": req, "short": sum(req in r["shortfalls"] for r in people)} for req in required
         ],
-        "by_region": _rates(people, "region"),
-        "by_organisation": _rates(people, "organisation"),
+        "by_region": _rates(people, "region", required),
+        "by_organisation": _rates(people, "organisation", required),
     }
 
 
-def _rates(people: list[dict], key: str) -> list[dict]:
+def _rates(people: list[dict], key: str, required: tuple[str, ...]) -> list[dict]:
     """Compliance rates and shortfalls of the report's rows grouped by `key`, in its order."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for row in people:
@@ -165,7 +172,7 @@ def _rates(people: list[dict], key: str) -> list[dict]:
             "assessed": len(rows),
             "compliant": sum(r["compliant"] for r in rows),
             "rate": _rate(sum(r["compliant"] for r in rows), len(rows)),
-            **{f"short_of_{req}": sum(req in r["shortfalls"] for r in rows) for req in REQUIREMENTS},
+            **{f"short_of_{req}": sum(req in r["shortfalls"] for r in rows) for req in required},
         }
         for name, rows in sorted(groups.items())
     ]

@@ -5,8 +5,9 @@ next, and checks the closed form (a property test holds the two equal).
 
 `lapses_on` looks ahead with nothing dated after the as-of date counting: a record
 dated r leaves the window on r + window_days, so the totals only change on those days
-(and, under a monthly rule, when a calendar month becomes whole). Each is checked in
-order with prefix sums, and the first that fails is the lapse date.
+(and, under a monthly rule, when a calendar month becomes whole; under an assessment
+rule, when the latest assessment stops being recent). Each is checked in order with
+prefix sums, and the first that fails is the lapse date.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..policy import Policy
 from .assessed import Scope, assessed_people, person_info
 from .daily import DailySums
 from .new_teachers import new_until
+from .recent_assessment import last_assessed, recent_until
 from .standing import Standing, Thresholds, standing_of
 
 
@@ -54,6 +56,8 @@ class History:
     practice: list = field(default_factory=list)  # the policy's practising work that day
     # The day the new teachers' rule stops applying to the person (None: it does not).
     new_until: int | None = None
+    # The day of the person's latest assessment of teaching (None: none, or no assessment rule).
+    assessed_on: int | None = None
 
 
 # An 8-week course runs on the days from its start to 55 days after it.
@@ -109,6 +113,8 @@ class Assessor:
             minutes=self.minutes.total(start, upto),
             minutes_required=minutes_required,
             short_months=self._short_months(start, day, counted_until) if self.policy.minutes_each_month else [],
+            day=day,
+            assessed_on=self.history.assessed_on,
         )
 
     def _short_months(self, start: int, day: int, counted_until: int) -> list[str]:
@@ -145,6 +151,8 @@ class Assessor:
         history = self.history
         for pairs in (history.cpd, history.events, history.retreat, history.sessions, history.teaching, history.practice):
             candidates.update(d + self.window for d, _ in pairs)
+        if history.assessed_on is not None and self.policy.assessment_required_within_years:
+            candidates.add(recent_until(history.assessed_on, self.policy.assessment_required_within_years))
         if self.policy.minutes_each_month:
             month = as_of.replace(day=1)
             while month.toordinal() <= today + self.window + 31:
@@ -205,6 +213,8 @@ def _histories(session: Session, people, as_of: dt.date, policy: Policy) -> dict
             histories[person_id].practice.append((day, int(amount)))
     for person_id, day in new_until(connection, policy, as_of, people).items():
         histories[person_id].new_until = day
+    for person_id, day in last_assessed(connection, policy, as_of, people).items():
+        histories[person_id].assessed_on = day
     return histories
 
 

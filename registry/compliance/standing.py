@@ -7,11 +7,18 @@ of CPD, tenths of a retreat day, counted sessions, hundredths of a minute of sup
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from ..policy import Policy
+from .recent_assessment import short_of_assessment
 
 REQUIREMENTS = ("cpd", "retreat", "supervision")
+
+
+def requirements(policy: Policy) -> tuple[str, ...]:
+    """The requirements a person may fall short of under the policy, in the order of `shortfalls`."""
+    return (*REQUIREMENTS, "assessment") if policy.assessment_required_within_years else REQUIREMENTS
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,7 @@ class Thresholds:
     sessions_when_practising: int
     sessions_when_not_practising: int
     per_course: int  # hundredths of a minute of supervision per course, for a new teacher
+    assessment_years: int  # an assessment is required within this many years (0: not required)
 
     @classmethod
     def of(cls, policy: Policy) -> Thresholds:
@@ -34,6 +42,7 @@ class Thresholds:
             policy.sessions_when_practising,
             policy.sessions_when_not_practising,
             round(policy.new_teacher_hours_per_course * 6000),
+            policy.assessment_required_within_years,
         )
 
     def sessions_required(self, practising: bool) -> int:
@@ -43,7 +52,8 @@ class Thresholds:
 @dataclass
 class Standing:
     """Where a person stands on a day. `minutes_required` is None for a person the new
-    teachers' rule does not apply to."""
+    teachers' rule does not apply to; `assessed_on` is the day number of the person's
+    latest assessment of teaching (None: none, or no assessment rule)."""
 
     cpd: int
     events: int
@@ -56,6 +66,7 @@ class Standing:
     minutes_required: int | None
     short_months: list[str]
     shortfalls: list[str]
+    assessed_on: int | None = None
 
 
 def standing_of(
@@ -70,8 +81,11 @@ def standing_of(
     minutes: int = 0,
     minutes_required: int | None = None,
     short_months: list[str] = (),
+    day: int,
+    assessed_on: int | None = None,
 ) -> Standing:
-    """The standing with these amounts: the sessions required and the requirements not met."""
+    """The standing on day number `day` with these amounts: the sessions required and the
+    requirements not met."""
     required = thresholds.sessions_required(practising)
     shortfalls = []
     if cpd < thresholds.cpd or events < thresholds.events:
@@ -80,9 +94,11 @@ def standing_of(
         shortfalls.append("retreat")
     if sessions < required or short_months or (minutes_required is not None and minutes < minutes_required):
         shortfalls.append("supervision")
+    if short_of_assessment(assessed_on, day, thresholds.assessment_years):
+        shortfalls.append("assessment")
     return Standing(
         int(cpd), int(events), int(retreat), int(sessions), teaching, practising, required,
-        int(minutes), minutes_required, list(short_months), shortfalls,
+        int(minutes), minutes_required, list(short_months), shortfalls, assessed_on,
     )
 
 
@@ -104,4 +120,7 @@ def figures(standing: Standing, policy: Policy) -> dict:
         shown["supervision_hours"] = round(standing.minutes / 6000, 2)
         required = standing.minutes_required
         shown["supervision_hours_required"] = None if required is None else round(required / 6000, 2)
+    if policy.assessment_required_within_years:
+        assessed_on = standing.assessed_on
+        shown["last_assessed_on"] = None if assessed_on is None else dt.date.fromordinal(assessed_on)
     return shown

@@ -8,8 +8,9 @@ others stay as shipped. Each template sees:
 
 - person: ref, name, email; supervisors: the people copied (ref, name, email)
 - lapses_on, act_by: dates (None for a person already short); as_of: the day assessed
-- needs: what to do, in the words of `cpd due`; shortfalls: cpd, retreat, supervision,
-  and short_of: the same in words ("CPD hours", "retreat days", "supervision")
+- needs: what to do, in the words of `cpd due`; shortfalls: cpd, retreat, supervision
+  (and assessment, under a policy that asks for one), and short_of: the same in words
+  ("CPD hours", "retreat days", "supervision", "an assessment of teaching")
 - sender: name and address of the sender (--from), who answers replies
 - the filter `long_date`: a date as "9 January 2027"
 """
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
 
 SHIPPED = Path(__file__).resolve().parent / "templates" / "reminder"
 TEMPLATES = ("subject.txt.j2", "body.txt.j2", "body.html.j2")
-SHORTFALL_WORDS = {"cpd": "CPD hours", "retreat": "retreat days", "supervision": "supervision"}
+SHORTFALL_WORDS = {
+    "cpd": "CPD hours", "retreat": "retreat days", "supervision": "supervision", "assessment": "an assessment of teaching",
+}
 
 
 def templates(folder: str | None = None) -> Environment:

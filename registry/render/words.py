@@ -25,7 +25,10 @@ RISK_LABELS = {
 }
 MEASURE_LABELS = {**RISK_LABELS, "active_trainers": "Active trainers"}
 # The compliance requirements (compliance/standing.py) and the kinds of single point of failure, in words.
-REQUIREMENT_WORDS = {"cpd": "CPD hours", "retreat": "retreat days", "supervision": "supervision sessions"}
+REQUIREMENT_WORDS = {
+    "cpd": "CPD hours", "retreat": "retreat days", "supervision": "supervision sessions",
+    "assessment": "assessment of teaching",
+}
 SINGLE_POINT_WORDS = {"supervision": "sole supervisor", "training": "sole trainer"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
