@@ -255,7 +255,8 @@ def quarter_ends(start: dt.date, end: dt.date) -> list[tuple[str, dt.date]]:
 
 
 def compliance(session: Session, start: dt.date, end: dt.date, policy: Policy) -> dict:
-    """The compliance summary at the year end, and the rates at each quarter end."""
+    """The compliance summary at the year end, the rates at each quarter end, and the
+    region of each organisation (whose counts add up to their region's)."""
     summaries = {
         day: summary(session, as_of=day, policy=policy) for day in {end, *dict(quarter_ends(start, end)).values()}
     }
@@ -263,7 +264,9 @@ def compliance(session: Session, start: dt.date, end: dt.date, policy: Policy) -
         {"quarter": label, "as_of": day, **{key: summaries[day][key] for key in ("assessed", "compliant", "rate")}}
         for label, day in quarter_ends(start, end)
     ]
-    return {"year_end": summaries[end], "by_quarter": quarters}
+    org = models.Organisation
+    regions = dict(session.execute(select(org.code, org.region)).all())
+    return {"year_end": summaries[end], "by_quarter": quarters, "organisation_regions": regions}
 
 
 # ---------------------------------------------------------------- succession

@@ -115,9 +115,15 @@ def _publication_notes(data: dict) -> list[str]:
     below = data["publication"]["suppress_below"]
     return [
         (
-            "For publication: nobody is named. A count of fewer than "
-            f"{below} people by region or organisation is shown as \u201cfewer than {below}\u201d, and a change or "
-            "rate that would give it away is not shown."
+            f"For publication: nobody is named. In the tables by region or organisation, a count of 1 to {below - 1} "
+            f"people is shown as \u201cfewer than {below}\u201d; the people of a group not compliant (assessed "
+            "less compliant) are protected the same way, though no table lists them. A figure from which such a "
+            "count could be worked out by adding and subtracting the figures shown, totals included, is "
+            "\u201cnot shown\u201d: another region\u2019s count beside the total, another organisation\u2019s "
+            "beside its region, the people compliant beside the people assessed, and a change or rate beside a "
+            "count not shown. What remains: a count that is all of its total (everyone counted in one "
+            f"region) is that total, and with few people in all, knowing that \u201cfewer than {below}\u201d is "
+            f"1 to {below - 1} and that a count not shown is at least {below} can narrow a count down."
         )
     ]
 
