@@ -16,18 +16,13 @@ from .annual_quality import EVALUATION_CHART, TEACHING_CHART
 from .annual_quality import chart_texts as quality_texts
 from .annual_quality import draw as quality_chart
 from .charts import compliance_chart, inline_svg, pipeline_chart, supervision_chart
-from .words import in_words, long_date, number, percent
+from .words import in_words, long_date, number, percent, who
 
 LINEAGE = "lineage:"
 
 
 def chart_id(name: str) -> str:
     return "chart-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
-def programme_lineage(graph, code: str):
-    """The lineage of one programme: its training records and the people they link."""
-    return graph.edge_subgraph([(a, b, k) for a, b, k, edge in graph.edges(keys=True, data=True) if edge["programme"] == code])
 
 
 def lineage_picture(pictures: dict, code: str, chart_title: str) -> str:
@@ -99,29 +94,39 @@ def chart_texts(data: dict) -> dict[str, tuple[str, str]]:
     }
     texts.update(quality_texts(data))
     lineage = data["lineage"]
-    for code in lineage.get("programmes", []) if "graph" in lineage else []:
+    for code in lineage["programmes"] if "pictures" in lineage else []:
         texts[LINEAGE + code] = _lineage_text(lineage, code)
     return texts
 
 
 def _lineage_text(lineage: dict, code: str) -> tuple[str, str]:
-    part = programme_lineage(lineage["graph"], code)
-    nodes = sorted(part.nodes(data=True))
-
-    def refs(flag: str) -> str:
-        return ", ".join(ref for ref, node in nodes if node[flag]) or "none"
-
-    firsts = ", ".join(ref for ref, node in nodes if node["generation"].get(code) == 1) or "none"
+    """The title and text alternative of one programme's lineage picture, read from the
+    data it is drawn from: by name, its trainers and what the picture marks on them;
+    else (too many to name on a page, or data without names) the summary's counts."""
+    from .lineage_layout import picture_title, trainer_count
     from .lineage_picture import by_name, picture_of
+    from .lineage_summary import summary_words
 
     pictures = lineage["pictures"]
-    named = by_name(pictures, picture_of(pictures, code))
-    shown = "trainers drawn by name" if named else "trainers counted by generation and region"
+    picture = picture_of(pictures, code)
+    if not by_name(pictures, picture):
+        return picture_title(pictures, picture, "trainers by generation and region"), summary_words(picture)
+    trainers, summary = picture["trainers"], picture["summary"]
+
+    def named(chosen: list[dict], when: str = "") -> str:
+        return ", ".join(who(t["person"], t["name"]) + (f" on {long_date(t[when])}" if when else "") for t in chosen) or "none"
+
+    gaps = [str(row["generation"]) for row in summary["rows"] if not any(row["active"].values())]
+    gap_words = f"No active trainer in generation{'s' if len(gaps) > 1 else ''} {', '.join(gaps)}." if gaps else (
+        "An active trainer in every generation."
+    )
     return (
-        f"{code} training lineage on {long_date(lineage['as_of'])}: who trained whom",
+        picture_title(pictures, picture, "trainer lineage"),
         (
-            f"{len(nodes)} people linked by {part.number_of_edges()} {code} training records ({shown}). "
-            f"First-generation trainers: {firsts}. Single points of failure: {refs('single_point_of_failure')}. "
-            f"Leaving within 18 months: {refs('leaving_soon')}."
+            f"{trainer_count(summary['trainers'])}, {summary['active_trainers']:,} active, by generation; "
+            f"{len(picture['edges'])} arrows from a trainer to a trainer they trained. "
+            f"Generation 1: {named([t for t in trainers if t['generation'] == 1])}. "
+            f"No successor (trained no active trainer): {named([t for t in trainers if t['no_successor']])}. "
+            f"Leaving within 18 months: {named([t for t in trainers if t['leaving_on']], 'leaving_on')}. " + gap_words
         ),
     )

@@ -390,8 +390,11 @@ def _lineage(lineage: dict, published: bool) -> list[dict]:
         ]
     return [
         _text(
-            f"Who trained whom in each programme, as of {long_date(lineage['as_of'])}; single points of failure "
-            "and people leaving within 18 months are highlighted."
+            f"Who trained whom in each programme, as of {long_date(lineage['as_of'])}. A programme whose trainers "
+            "fit on a page is drawn by name: a thick red border marks a trainer with no successor (who trained no "
+            "active trainer), orange one leaving within 18 months, a dashed grey box one not active, and a "
+            "generation with no active trainer is marked as a gap. A larger programme is drawn as its trainers "
+            "counted per generation and region, a region with no active trainer of a generation hatched as a gap."
         ),
         *[_chart(f"lineage:{code}") for code in lineage["programmes"]],
         counts,
