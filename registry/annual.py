@@ -1,9 +1,11 @@
 """The annual governance report as plain data, for `report annual` and the demo.
 
 The year runs from 1 January to 31 December, or to today for the current year. Its
-start is read as at 31 December of the year before, so that the workforce at the end
-is the workforce at the start plus the joiners less the leavers. Every count is a
-set-based aggregate; compliance and succession reuse their own reports, read as of
+start is read as at 31 December of the year before, so that the change in the workforce
+over the year is the people who became active in it less those who stopped being active:
+the joiners less the leavers, except for people going on leave, coming back or returning
+after leaving, joiners on leave at the end and leavers on leave at the start (the
+report's notes say so). Every count is a set-based aggregate; compliance and succession reuse their own reports, read as of
 the year end, each quarter end and the previous year end.
 
 Head counts on past dates, joiners and leavers come from each person's status history

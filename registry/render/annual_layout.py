@@ -25,8 +25,11 @@ SECTIONS = (
 )
 NOTES = (
     (
-        "The year's start is read as at 31 December of the year before, so that the workforce at the end is "
-        "the workforce at the start, plus joiners, less leavers, less those who went on leave (plus those back)."
+        "Start and end count the people active on 31 December of the year before and on the report's last day, "
+        "so the change between them is those who became active in the year less those who stopped being active. "
+        "That is the joiners less the leavers only where nobody else changed: going on leave, coming back from "
+        "it or returning after leaving changes the count without joining or leaving, and a joiner on leave at "
+        "the end, or a leaver who was on leave at the start, is in a list but not in the change."
     ),
     (
         "Active people: each person's status and organisation on a date are those of their status history "
