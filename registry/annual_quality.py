@@ -62,6 +62,7 @@ def teaching_quality(session: Session, start: dt.date, end: dt.date, previous_st
         "assessments": len(now),
         "teachers": len({row[1] for row in now}),
         "previous_assessments": len(before),
+        "previous_teachers": len({row[1] for row in before}),
         "by_programme": [
             {"programme": code, "assessments": counted[code], "teachers": len(teachers[code])} for code in sorted(counted)
         ],

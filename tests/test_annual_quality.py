@@ -63,6 +63,7 @@ def test_assessments_of_the_year_against_the_year_before(service, engine):
     with Session(engine) as session:
         q = teaching_quality(session, START, END, PREVIOUS)
     assert (q["assessments"], q["teachers"], q["previous_assessments"]) == (2, 2, 1)
+    assert q["previous_teachers"] == 1
     assert q["by_programme"] == [{"programme": "MBCT", "assessments": 2, "teachers": 2}]
     by_domain = {row["domain"]: row for row in q["by_domain"]}
     # This year: T001 (mixed) and S01 (proficient everywhere); the year before, T001 at
@@ -84,3 +85,14 @@ def test_both_sections_are_in_the_report_and_in_the_report_for_publication(servi
     assert "3 courses started in the year" in text and "with 26 participants." in text
     assert "15 completed (83%)" in text
     assert "| PHQ-9 | primary care | 2 | 15 | 13 | 8.33 | \u22124.67 |" in text
+
+
+def test_teachers_the_year_before_are_counted_once_however_often_assessed(service, engine, tmp_path):
+    # A second assessment of T001 in 2025: two assessments the year before, of one teacher.
+    _assess(service, "T001", "2025-09-01", "S01", dict.fromkeys(DOMAINS, "advanced_beginner"))
+    with Session(engine) as session:
+        q = teaching_quality(session, START, END, PREVIOUS)
+    assert (q["assessments"], q["teachers"], q["previous_assessments"], q["previous_teachers"]) == (2, 2, 2, 1)
+    out = tmp_path / "report.md"
+    ok(service, "report", "annual", "--year", "2026", "--format", "markdown", "--out", str(out))
+    assert "(2 the year before), of 2 teachers (1 the year before)." in out.read_text(encoding="utf-8")

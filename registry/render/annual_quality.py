@@ -27,8 +27,9 @@ def _table(caption: str, rows: list[dict], columns: list[tuple[str, str, str]], 
 def teaching_blocks(q: dict, year_words: str) -> list[dict]:
     """Teachers assessed on the MBI:TAC, and the levels reached by domain against the year before."""
     text = (
-        f"{number(q['assessments'])} assessments of teaching on the MBI:TAC {year_words}, of "
-        f"{number(q['teachers'])} teachers ({number(q['previous_assessments'])} the year before)."
+        f"{number(q['assessments'])} assessments of teaching on the MBI:TAC {year_words} "
+        f"({number(q['previous_assessments'])} the year before), of {number(q['teachers'])} teachers "
+        f"({number(q['previous_teachers'])} the year before)."
     )
     domains = [{**row, "domain": DOMAIN_WORDS[row["domain"]]} for row in q["by_domain"]]
     return [
