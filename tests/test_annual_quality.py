@@ -96,3 +96,26 @@ def test_teachers_the_year_before_are_counted_once_however_often_assessed(servic
     out = tmp_path / "report.md"
     ok(service, "report", "annual", "--year", "2026", "--format", "markdown", "--out", str(out))
     assert "(2 the year before), of 2 teachers (1 the year before)." in out.read_text(encoding="utf-8")
+
+
+def test_bars_of_negative_values_run_left_from_the_zero_line():
+    import re
+
+    from mbp_registry.registry.render.svg_bars import Series, horizontal_bars
+
+    svg = horizontal_bars("Change", ["PHQ-9", "WEMWBS"], [Series("change", [-4.5, 9.0], "#000000", ["-4.5", "+9"])],
+                          "Change in mean score", "Measure")
+    bars = {
+        title.split(",")[0]: (float(x), float(width))
+        for x, width, title in re.findall(r'<rect x="([\d.-]+)" y="[\d.]+" width="([\d.-]+)" height="12\.0" '
+                                          r'fill="[^"]+" stroke="#333333" stroke-width="0.5"><title>([^<]+)</title>', svg)
+    }
+    zero = float(re.search(r'<line x1="([\d.]+)" y1="[\d.]+" x2="\1" y2="[\d.]+" stroke="#1a1a1a"/>', svg)[1])
+    # Categories of up to 6 letters: bars start 60 pt in and may take 466 pt; -4.5 to 9
+    # with 15% of that span (2.025) beyond each end: the zero line is 466 x 6.525 / 17.55 in.
+    assert zero == pytest.approx(60 + 466 * 6.525 / 17.55, abs=0.1)
+    (x_down, down), (x_up, up) = bars["PHQ-9"], bars["WEMWBS"]
+    assert down == pytest.approx(466 * 4.5 / 17.55, abs=0.1) and x_down + down == pytest.approx(zero, abs=0.1)
+    assert up == pytest.approx(466 * 9 / 17.55, abs=0.1) and x_up == pytest.approx(zero, abs=0.1)
+    # The text of a negative bar stands left of its end.
+    assert re.search(rf'<text x="{x_down - 4:.1f}" y="[\d.]+" font-size="8" text-anchor="end"[^>]*>-4.5</text>', svg)
