@@ -32,12 +32,8 @@ from .lineage import lineage_graph, lineage_picture_data
 from .policy import Policy
 from .succession import succession_report
 from .views import names as all_names
-from .vocab import STAGES
+from .vocab import NOT_RECORDED, STAGES
 from .workforce import joiners_and_leavers, workforce
-
-# The category of courses with no setting, as the tables show it.
-NOT_RECORDED = "not recorded"
-
 
 def period(year: int, today: dt.date | None = None) -> dict:
     """The dates the report covers; the current year ends today, a future year is refused."""

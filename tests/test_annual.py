@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from mbp_registry.cli.main import SUBCOMMANDS
 from mbp_registry.cli.output import json_text
-from mbp_registry.registry.annual import annual_report, quarter_ends
+from mbp_registry.registry.annual import NOT_RECORDED, annual_report, quarter_ends
 from mbp_registry.registry.render.annual import render_markdown
 from mbp_registry.registry.render.annual_layout import SECTIONS
 from mbp_registry.registry.render.charts import inline_svg
@@ -164,7 +164,7 @@ def test_movement_courses_cpd_and_retreats_are_what_the_lists_show(run, engine, 
     courses = _json(run, "course", "list", *window)
     assert data["courses"]["courses"] == len(courses)
     assert data["courses"]["participants"] == sum(c["participants"] or 0 for c in courses)
-    settings = Counter(c["setting"] or "not recorded" for c in courses)
+    settings = Counter(c["setting"] or NOT_RECORDED for c in courses)
     assert {r["setting"]: r["courses"] for r in data["courses"]["by_setting"]} == dict(settings)
     cpd = _json(run, "cpd", "list", *window)
     assert data["development"]["cpd_hours"] == pytest.approx(sum(r["hours"] for r in cpd))

@@ -13,7 +13,8 @@ from typing import Callable
 
 from ..errors import Invalid
 from .annual_charts import chart_names, chart_texts, charts
-from .annual_layout import layout, period_text, table, title
+from .annual_layout import layout, period_text, title
+from .blocks import table
 from .words import cell, long_date
 
 FORMATS = ("html", "markdown")
