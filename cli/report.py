@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from mbp_registry.registry.render.annual import FORMATS, SUFFIX, report_format
+from mbp_registry.registry.render.annual import FORMATS, SUFFIX, report_format, write_report
 
 from .context import State, pass_state
 from .options import policy_option, reading
@@ -56,9 +54,11 @@ def report() -> None:
 @pass_state
 def annual(state: State, year, out, fmt, anonymise, suppress_below, policy_file) -> None:
     """The annual governance report: workforce and its change over the year, joiners, leavers
-    and progressions, courses, supervision, CPD and retreats, compliance by quarter, succession
-    risks against the previous year end, and the lineage. One self-contained page that opens
-    in any browser and prints to PDF. --anonymise writes the version to publish."""
+    and progressions, courses, quality of teaching (MBI:TAC assessments against the year
+    before), evaluation of courses (completion and outcome measures), supervision, CPD and
+    retreats, compliance by quarter, succession risks against the previous year end, and the
+    lineage. One self-contained page that opens in any browser and prints to PDF.
+    --anonymise writes the version to publish."""
     import datetime as dt
 
     from mbp_registry.registry.annual import STEPS, annual_report
@@ -75,7 +75,7 @@ def annual(state: State, year, out, fmt, anonymise, suppress_below, policy_file)
         data = reading(state, lambda s: annual_report(s, year, policy, progress=step))
     if anonymise:
         data = for_publication(data, below)
-    path = save_annual_report(data, out or default_name(year, fmt), fmt, progress=True)
+    path = write_report(data, out or default_name(year, fmt), fmt, progress_bar)
     click.echo(f"Wrote the annual report for {year} to {path}.")
 
 
@@ -83,13 +83,3 @@ def default_name(year: int, fmt: str) -> str:
     """The file the annual report is written to when no --out is given."""
     return f"annual-report-{year}{SUFFIX[fmt]}"
 
-
-def save_annual_report(data: dict, out: str | Path, fmt: str, *, progress: bool = False) -> Path:
-    """Render the year's figures and write them to `out`, owner-only (with any missing
-    folders); with `progress`, a bar on standard error while the charts are drawn."""
-    from mbp_registry.registry.files import write_private
-    from mbp_registry.registry.render.annual import chart_names, layout, render
-
-    charts = len(chart_names(layout(data))) if progress and fmt == "html" else 0
-    with progress_bar(charts, "Drawing the charts") as step:
-        return write_private(out, render(data, fmt, step), parents=True)

@@ -425,6 +425,14 @@ def test_report_help_has_an_example(run):
     assert "Example:" in result.stdout and "mbp-registry report annual --year 2025" in result.stdout
 
 
+def test_report_annual_help_names_every_section_of_the_report(run):
+    words = " ".join(_ok(run("report", "annual", "--help")).stdout.lower().split())
+    for heading in ("workforce", "joiners, leavers and progressions", "courses", "quality of teaching",
+                    "evaluation of courses", "supervision", "cpd and retreats", "compliance", "succession risks",
+                    "lineage"):
+        assert heading in words, heading
+
+
 def test_demo_ends_by_writing_the_report_and_printing_its_path(run, tmp_path):
     result = _ok(run("demo"))
     # Next to the SQLite database file (in tmp_path), or in the current directory (tmp_path too).

@@ -8,8 +8,9 @@ names people: write it with registry/files.py, owner-only.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Callable
+from typing import Callable, ContextManager
 
 from ..errors import Invalid
 from .annual_charts import chart_names, chart_texts, charts
@@ -118,4 +119,23 @@ def report_format(out: str | None, fmt: str | None) -> str:
 def render(data: dict, fmt: str, progress: Callable[[str], None] | None = None) -> str:
     """The report in `fmt`; `progress` is told each chart (of chart_names) as it is drawn."""
     return render_html(data, progress) if fmt == "html" else render_markdown(data)
+
+
+# A progress bar: given how many steps and a label, a context manager that yields the
+# callback told each step (or None, to show nothing).
+ProgressBar = Callable[[int, str], ContextManager[Callable[[str], None] | None]]
+
+
+def write_report(data: dict, out: str | Path, fmt: str, progress_bar: ProgressBar | None = None) -> Path:
+    """Render the year's figures in `fmt` and write them to `out`, owner-only (with any
+    missing folders); `progress_bar`, if given, is opened for the charts drawn (HTML)."""
+    from ..files import write_private
+
+    charts = len(chart_names(layout(data))) if fmt == "html" and progress_bar else 0
+    with (progress_bar or _no_bar)(charts, "Drawing the charts") as step:
+        return write_private(out, render(data, fmt, step), parents=True)
+
+
+def _no_bar(steps: int, label: str) -> ContextManager[None]:
+    return nullcontext()
 
