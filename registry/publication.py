@@ -94,9 +94,10 @@ def _breakdown(levels: dict[str, list[dict]], columns: tuple[str, ...], totals: 
         relations += [
             {(TOTAL, "", column): -1, **{(level, row[level], column): 1 for row in rows}} for column in columns
         ]
-    present = {row["organisation"]: (within or {})[row["organisation"]] for row in levels.get("organisation", [])}
-    for region in sorted(set(present.values()) if within else ()):
-        organisations = [name for name, where in present.items() if where == region]
+    regions: dict[str, list[str]] = {}
+    for row in levels["organisation"] if within else ():
+        regions.setdefault(within[row["organisation"]], []).append(row["organisation"])
+    for region, organisations in sorted(regions.items()):
         relations += [
             {("region", region, column): -1, **{("organisation", name, column): 1 for name in organisations}}
             for column in columns
