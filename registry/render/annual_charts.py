@@ -16,7 +16,7 @@ from .annual_quality import EVALUATION_CHART, TEACHING_CHART
 from .annual_quality import chart_texts as quality_texts
 from .annual_quality import draw as quality_chart
 from .charts import compliance_chart, inline_svg, pipeline_chart, supervision_chart
-from .words import in_words, long_date, number, percent, who
+from .words import in_words, long_date, number, percent
 
 LINEAGE = "lineage:"
 
@@ -113,8 +113,8 @@ def _lineage_text(lineage: dict, code: str) -> tuple[str, str]:
         return picture_title(pictures, picture, "trainers by generation and region"), summary_words(picture)
     trainers, summary = picture["trainers"], picture["summary"]
 
-    def named(chosen: list[dict], when: str = "") -> str:
-        return ", ".join(who(t["person"], t["name"]) + (f" on {long_date(t[when])}" if when else "") for t in chosen) or "none"
+    def refs(chosen: list[dict], when: str = "") -> str:
+        return ", ".join(t["person"] + (f" ({long_date(t[when])})" if when else "") for t in chosen) or "none"
 
     gaps = [str(row["generation"]) for row in summary["rows"] if not any(row["active"].values())]
     gap_words = f"No active trainer in generation{'s' if len(gaps) > 1 else ''} {', '.join(gaps)}." if gaps else (
@@ -123,10 +123,9 @@ def _lineage_text(lineage: dict, code: str) -> tuple[str, str]:
     return (
         picture_title(pictures, picture, "trainer lineage"),
         (
-            f"{trainer_count(summary['trainers'])}, {summary['active_trainers']:,} active, by generation; "
-            f"{len(picture['edges'])} arrows from a trainer to a trainer they trained. "
-            f"Generation 1: {named([t for t in trainers if t['generation'] == 1])}. "
-            f"No successor (trained no active trainer): {named([t for t in trainers if t['no_successor']])}. "
-            f"Leaving within 18 months: {named([t for t in trainers if t['leaving_on']], 'leaving_on')}. " + gap_words
+            f"{trainer_count(summary['trainers'])}, {summary['active_trainers']:,} active, by generation, with "
+            f"{len(picture['edges'])} arrows from trainer to trainee. "
+            f"No successor (trained no active trainer): {refs([t for t in trainers if t['no_successor']])}. "
+            f"Leaving within 18 months: {refs([t for t in trainers if t['leaving_on']], 'leaving_on')}. " + gap_words
         ),
     )

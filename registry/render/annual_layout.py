@@ -26,11 +26,10 @@ SECTIONS = (
 )
 NOTES = (
     (
-        "Start and end count the people active on 31 December of the year before and on the report's last day, "
-        "so the change between them is those who became active in the year less those who stopped being active. "
-        "That is the joiners less the leavers only where nobody else changed: going on leave, coming back from "
-        "it or returning after leaving changes the count without joining or leaving, and a joiner on leave at "
-        "the end, or a leaver who was on leave at the start, is in a list but not in the change."
+        "Start and end count the people active on 31 December of the year before and on the report's last day; "
+        "the change is those who became active less those who stopped. It differs from joiners less leavers by "
+        "people going on leave, coming back or returning after leaving, joiners on leave at the end and leavers "
+        "on leave at the start."
     ),
     (
         "Active people: each person's status and organisation on a date are those of their status history "
@@ -377,11 +376,9 @@ def _lineage(lineage: dict, published: bool) -> list[dict]:
         ]
     return [
         blocks.text(
-            f"Who trained whom in each programme, as of {long_date(lineage['as_of'])}. A programme whose trainers "
-            "fit on a page is drawn by name: a thick red border marks a trainer with no successor (who trained no "
-            "active trainer), orange one leaving within 18 months, a dashed grey box one not active, and a "
-            "generation with no active trainer is marked as a gap. A larger programme is drawn as its trainers "
-            "counted per generation and region, a region with no active trainer of a generation hatched as a gap."
+            f"Who trained whom in each programme, as of {long_date(lineage['as_of'])}: by name where the trainers "
+            "fit on a page (a red border: no successor; orange: leaving within 18 months; dashed: not active), "
+            "else counted per generation and region. A generation or region with no active trainer is a gap."
         ),
         *[blocks.chart(f"lineage:{code}") for code in lineage["programmes"]],
         counts,
