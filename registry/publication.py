@@ -32,6 +32,8 @@ THRESHOLDS = (2, 1000)
 HIDDEN = "not shown"
 PEOPLE_COUNTS = ("assessed", "compliant", "short_of_cpd", "short_of_retreat", "short_of_supervision")
 NOT_COMPLIANT = "not_compliant"
+# In each row: assessed - compliant - not compliant = 0.
+ASSESSED_SPLIT = {"assessed": 1, "compliant": -1, NOT_COMPLIANT: -1}
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ def _compliance(compliance: dict, below: int) -> dict:
     }
     values, relations = _breakdown(levels, tuple(totals), totals, compliance["organisation_regions"])
     relations += [
-        {(level, row[level], "assessed"): 1, (level, row[level], "compliant"): -1, (level, row[level], NOT_COMPLIANT): -1}
+        {(level, row[level], column): sign for column, sign in ASSESSED_SPLIT.items()}
         for level, rows in levels.items()
         for row in rows
     ]

@@ -167,7 +167,9 @@ def _workforce(w: dict, when: dict) -> list[dict]:
             f"{'at its end' if when['complete'] else at_end(when)} ({signed(total['change'])})."
         ),
         blocks.chart("pipeline"),
-        blocks.table("Active people by highest stage in any programme", w["by_stage"], [("stage", "Stage", "words"), *changes]),
+        blocks.table(
+            "Active people by highest stage in any programme", w["by_stage"], [("stage", "Stage", "words"), *changes]
+        ),
         blocks.table(
             "Active people by programme and their highest stage in it",
             w["by_programme"],
@@ -224,7 +226,9 @@ def _courses(c: dict, when: dict) -> list[dict]:
             f"{number(c['courses'])} courses started {in_year(when)}, with {number(c['participants'])} participants."
         ),
         blocks.table("Courses and participants by setting", c["by_setting"], [("setting", "Setting", ""), *counts]),
-        blocks.table("Courses and participants by programme", c["by_programme"], [("programme", "Programme", ""), *counts]),
+        blocks.table(
+            "Courses and participants by programme", c["by_programme"], [("programme", "Programme", ""), *counts]
+        ),
     ]
 
 
@@ -247,7 +251,8 @@ def _supervision(s: dict, when: dict) -> list[dict]:
         blocks.table(
             "Supervision by month",
             months,
-            [("label", "Month", ""), blocks.num("sessions", "Sessions"), blocks.num("rows", "Attendances"), blocks.num("hours", "Hours")],
+            [("label", "Month", ""), blocks.num("sessions", "Sessions"), blocks.num("rows", "Attendances"),
+             blocks.num("hours", "Hours")],
         ),
         blocks.table(
             "Supervision by kind",
@@ -298,7 +303,9 @@ def _compliance(c: dict, when: dict) -> list[dict]:
             year_end["by_requirement"],
             [("requirement", "Requirement", "requirement"), blocks.num("short", "People short")],
         ),
-        blocks.table(f"Compliance by region {end}", year_end["by_region"], [("region", "Region", ""), *rates, *SHORTFALL_COLUMNS]),
+        blocks.table(
+            f"Compliance by region {end}", year_end["by_region"], [("region", "Region", ""), *rates, *SHORTFALL_COLUMNS]
+        ),
         blocks.table(
             f"Compliance by organisation {end}",
             year_end["by_organisation"],
@@ -310,20 +317,25 @@ def _compliance(c: dict, when: dict) -> list[dict]:
 def _succession(succ: dict, names: dict[str, str], when: dict, published: bool) -> list[dict]:
     before, after = long_date(succ["previous_as_of"]), long_date(succ["as_of"])
     end = "the year end" if when["complete"] else after
-    generation_columns = [("programme", "Programme", ""), blocks.num("generation", "Generation"), blocks.num("count", "Active trainers")]
+    generation_columns = [
+        ("programme", "Programme", ""), blocks.num("generation", "Generation"), blocks.num("count", "Active trainers")
+    ]
     counts = [
         blocks.text(f"Risks on {after}, against {before}."),
         blocks.table(
             f"Succession risks {at_end(when)} and at the previous year end",
             [{**row, "measure": MEASURE_LABELS[row["kind"]]} for row in succ["counts"]],
-            [("measure", "Measure", ""), blocks.num("previous", before), blocks.num("current", after), ("change", "Change", "change")],
+            [("measure", "Measure", ""), blocks.num("previous", before), blocks.num("current", after),
+             ("change", "Change", "change")],
         ),
     ]
     if published:
         by_kind = [("risk", "Risk", ""), blocks.num("count", "Risks")]
         return [
             *counts,
-            blocks.table("Active trainers by generation", succ["generations"], generation_columns, "No active trainer."),
+            blocks.table(
+                "Active trainers by generation", succ["generations"], generation_columns, "No active trainer."
+            ),
             blocks.table("New since the previous year end", _risk_kinds(succ["new"]), by_kind),
             blocks.table("Resolved since the previous year end", _risk_kinds(succ["resolved"]), by_kind),
         ]
@@ -370,8 +382,10 @@ def _lineage(lineage: dict, published: bool) -> list[dict]:
     )
     if published:
         return [
-            blocks.text(f"Trainers counted by programme and generation (generation 1 trained by nobody in the registry), "
-                  f"as of {long_date(lineage['as_of'])}."),
+            blocks.text(
+                "Trainers counted by programme and generation (generation 1 trained by nobody in the registry), "
+                f"as of {long_date(lineage['as_of'])}."
+            ),
             counts,
         ]
     return [

@@ -34,7 +34,8 @@ def teaching_blocks(q: dict, year_words: str) -> list[dict]:
         blocks.chart(TEACHING_CHART),
         blocks.table(
             "Assessments and teachers assessed by programme", q["by_programme"],
-            [("programme", "Programme", ""), blocks.num("assessments", "Assessments"), blocks.num("teachers", "Teachers")],
+            [("programme", "Programme", ""), blocks.num("assessments", "Assessments"),
+             blocks.num("teachers", "Teachers")],
             "No assessments.",
         ),
         blocks.table(
