@@ -89,13 +89,15 @@ def assessment_summary(state: State, as_of, years, policy_file, programme, regio
 
 
 def _summary_text(data: dict) -> str:
+    from mbp_registry.registry.render.words import in_words
+    from mbp_registry.registry.vocab import TAC_LEVELS
+
     from .output import table_text
 
     if not data["coverage"]:
         return f"No teachers to assess on {data['as_of'].isoformat()}."
     coverage = [{**row, "share": f"{row['share']:.0%}"} for row in data["coverage"]]
     keys = ["programme", "region", "teachers", "assessed", "share"]
-    levels = ["incompetent", "beginner", "advanced_beginner", "competent", "proficient", "advanced"]
     return "\n".join([
         f"Teachers assessed in the {_years(data['years'])} to {data['as_of'].isoformat()}",
         "",
@@ -103,8 +105,8 @@ def _summary_text(data: dict) -> str:
         "",
         "Levels on each domain (each teacher's latest recent assessment)",
         "",
-        table_text(data["levels"], ["programme", "domain", *levels],
-                   ["Programme", "Domain", *[level.replace("_", " ") for level in levels]]),
+        table_text(data["levels"], ["programme", "domain", *TAC_LEVELS],
+                   ["Programme", "Domain", *[in_words(level) for level in TAC_LEVELS]]),
     ])
 
 

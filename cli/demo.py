@@ -30,9 +30,10 @@ def demo(state: State) -> None:
     from mbp_registry.registry.demo import REMINDER_DAYS
     from mbp_registry.registry.demo import demo as load_and_report
     from mbp_registry.registry.policy import load_policy
+    from mbp_registry.registry.render.annual_files import write_report
     from mbp_registry.registry.render.words import succession_report_text
 
-    from .report import default_name, save_annual_report
+    from .report import default_name
 
     today, policy = dt.date.today(), load_policy()
     data = writing(state, lambda s: load_and_report(s, actor=state.actor, today=today, policy=policy))
@@ -45,6 +46,6 @@ def demo(state: State) -> None:
     click.echo(f"\nNext reminders (lapsing within {REMINDER_DAYS} days):")
     render(data["reminders"], "table", REMINDERS)
     out = data["report_folder"] / default_name(today.year, "html")
-    report, _ = save_annual_report(data["annual_report"], out, "html")
+    report, _ = write_report(data["annual_report"], out, "html")
     click.echo(f"\nThe annual report for {today.year} is in {report}: open it in a browser (it prints to PDF).")
     click.echo("\nNext: `mbp-registry cpd compliance`, `mbp-registry succession what-if --without S03`, `mbp-registry --help`.")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from mbp_registry.registry.render.annual import FORMATS, SUFFIX, report_format
@@ -65,16 +63,18 @@ def report() -> None:
 @pass_state
 def annual(state: State, year, out, fmt, anonymise, suppress_below, pictures, policy_file) -> None:
     """The annual governance report: workforce and its change over the year, joiners, leavers
-    and progressions, courses, supervision, CPD and retreats, compliance by quarter, succession
-    risks against the previous year end, and the lineage. One self-contained page that opens
-    in any browser and prints to PDF. --anonymise writes the version to publish;
-    --lineage-pictures DIR the full lineage pictures beside it, one file per programme."""
+    and progressions, courses, quality of teaching (MBI:TAC assessments against the year
+    before), evaluation of courses (completion and outcome measures), supervision, CPD and
+    retreats, compliance by quarter, succession risks against the previous year end, and the
+    lineage. One self-contained page that opens in any browser and prints to PDF.
+    --anonymise writes the version to publish; --lineage-pictures DIR the full lineage
+    pictures beside it, one file per programme."""
     import datetime as dt
 
     from mbp_registry.registry.annual import STEPS, annual_report
     from mbp_registry.registry.policy import load_policy
     from mbp_registry.registry.publication import for_publication, threshold
-    from mbp_registry.registry.render.annual_files import pictures_folder
+    from mbp_registry.registry.render.annual_files import pictures_folder, write_report
 
     year = year or dt.date.today().year
     fmt = report_format(out, fmt)
@@ -87,7 +87,7 @@ def annual(state: State, year, out, fmt, anonymise, suppress_below, pictures, po
         data = reading(state, lambda s: annual_report(s, year, policy, progress=step))
     if anonymise:
         data = for_publication(data, below)
-    path, drawn = save_annual_report(data, out or default_name(year, fmt), fmt, pictures=folder, progress=True)
+    path, drawn = write_report(data, out or default_name(year, fmt), fmt, pictures=folder, progress_bar=progress_bar)
     click.echo(f"Wrote the annual report for {year} to {path}.")
     for line in drawn:
         click.echo(line)
@@ -97,16 +97,3 @@ def default_name(year: int, fmt: str) -> str:
     """The file the annual report is written to when no --out is given."""
     return f"annual-report-{year}{SUFFIX[fmt]}"
 
-
-def save_annual_report(
-    data: dict, out: str | Path, fmt: str, *, pictures: Path | None = None, progress: bool = False
-) -> tuple[Path, list[str]]:
-    """Write the report to `out` (and with `pictures`, the full lineage pictures into that
-    folder): registry/render/annual_files.py. With `progress`, a bar on standard error while
-    the charts and pictures are drawn. Returns the report's path and a line per picture."""
-    from mbp_registry.registry.render.annual_files import drawing_steps, write_annual_report
-
-    steps = drawing_steps(data, fmt, pictures) if progress else 0
-    label = "Drawing the charts and lineage pictures" if pictures else "Drawing the charts"
-    with progress_bar(steps, label) as step:
-        return write_annual_report(data, out, fmt, pictures=pictures, progress=step)

@@ -1,9 +1,11 @@
 """The annual governance report as plain data, for `report annual` and the demo.
 
 The year runs from 1 January to 31 December, or to today for the current year. Its
-start is read as at 31 December of the year before, so that the workforce at the end
-is the workforce at the start plus the joiners less the leavers. Every count is a
-set-based aggregate; compliance and succession reuse their own reports, read as of
+start is read as at 31 December of the year before, so that the change in the workforce
+over the year is the people who became active in it less those who stopped being active:
+the joiners less the leavers, except for people going on leave, coming back or returning
+after leaving, joiners on leave at the end and leavers on leave at the start (the
+report's notes say so). Every count is a set-based aggregate; compliance and succession reuse their own reports, read as of
 the year end, each quarter end and the previous year end.
 
 Head counts on past dates, joiners and leavers come from each person's status history
@@ -30,12 +32,8 @@ from .lineage import lineage_graph, lineage_picture_data
 from .policy import Policy
 from .succession import succession_report
 from .views import names as all_names
-from .vocab import STAGES
+from .vocab import NOT_RECORDED, STAGES
 from .workforce import joiners_and_leavers, workforce
-
-# The category of courses with no setting, as the tables show it.
-NOT_RECORDED = "not recorded"
-
 
 def period(year: int, today: dt.date | None = None) -> dict:
     """The dates the report covers; the current year ends today, a future year is refused."""
@@ -255,7 +253,8 @@ def quarter_ends(start: dt.date, end: dt.date) -> list[tuple[str, dt.date]]:
 
 
 def compliance(session: Session, start: dt.date, end: dt.date, policy: Policy) -> dict:
-    """The compliance summary at the year end, and the rates at each quarter end."""
+    """The compliance summary at the year end, the rates at each quarter end, and the
+    region of each organisation (whose counts add up to their region's)."""
     summaries = {
         day: summary(session, as_of=day, policy=policy) for day in {end, *dict(quarter_ends(start, end)).values()}
     }
@@ -263,7 +262,9 @@ def compliance(session: Session, start: dt.date, end: dt.date, policy: Policy) -
         {"quarter": label, "as_of": day, **{key: summaries[day][key] for key in ("assessed", "compliant", "rate")}}
         for label, day in quarter_ends(start, end)
     ]
-    return {"year_end": summaries[end], "by_quarter": quarters}
+    org = models.Organisation
+    regions = dict(session.execute(select(org.code, org.region)).all())
+    return {"year_end": summaries[end], "by_quarter": quarters, "organisation_regions": regions}
 
 
 # ---------------------------------------------------------------- succession

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import models
-from .vocab import TAC_DOMAINS, TAC_LEVELS
+from .vocab import NOT_RECORDED, TAC_DOMAINS, TAC_LEVELS
 
 COMPETENT, PROFICIENT = TAC_LEVELS.index("competent"), TAC_LEVELS.index("proficient")
 
@@ -62,6 +62,7 @@ def teaching_quality(session: Session, start: dt.date, end: dt.date, previous_st
         "assessments": len(now),
         "teachers": len({row[1] for row in now}),
         "previous_assessments": len(before),
+        "previous_teachers": len({row[1] for row in before}),
         "by_programme": [
             {"programme": code, "assessments": counted[code], "teachers": len(teachers[code])} for code in sorted(counted)
         ],
@@ -91,7 +92,7 @@ def course_evaluation(session: Session, start: dt.date, end: dt.date) -> dict:
         select(func.count(), func.coalesce(func.sum(course.participants), 0), func.coalesce(func.sum(course.completed), 0))
         .where(*in_period, course.completed.is_not(None), course.participants > 0)
     ).one()
-    setting = func.coalesce(course.setting, "not recorded")
+    setting = func.coalesce(course.setting, NOT_RECORDED)
     measured = func.sum(outcome.measured)
     query = (
         select(

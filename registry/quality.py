@@ -19,6 +19,7 @@ from . import models
 from .bundle.tables import TABLES
 from .errors import Invalid, NotFound
 from .rows import rows_where
+from .validate import missing_reference
 from .views import Filters, list_records
 from .vocab import TAC_DOMAINS, TAC_LEVELS
 
@@ -57,7 +58,6 @@ def assessments(session: Session, *, person: str | None = None, programme: str |
     return list_records(session, rt.ASSESSMENT, Filters(person=person, programme=programme))
 
 
-
 def course_outcomes(session: Session, *, course: str | None = None) -> list[dict]:
     """The outcome measures of every course (or of one: NotFound when there is no such
     course), by course and measure."""
@@ -65,6 +65,6 @@ def course_outcomes(session: Session, *, course: str | None = None) -> list[dict
     if course:
         found = session.scalar(select(models.Course.id).where(models.Course.code == course))
         if found is None:
-            raise NotFound(f"course: no course {course!r} in the registry")
+            raise NotFound(missing_reference("course", "course", course))
         conditions.append(TABLES[rt.COURSE_OUTCOME.name].c.course_id == found)
     return list(rows_where(session, rt.COURSE_OUTCOME, *conditions))

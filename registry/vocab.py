@@ -21,6 +21,9 @@ TAC_LEVELS = (
 # didactic teaching; holding the group learning environment.
 TAC_DOMAINS = ("coverage", "relational", "embodiment", "guiding", "inquiry", "holding")
 
+# The setting of a course that has none, as the annual report's tables show it.
+NOT_RECORDED = "not recorded"
+
 # Outcome measures whose scale is known: the range a mean score can take (PHQ-9 and
 # GAD-7: depression and anxiety; WEMWBS: wellbeing, 14 items scored 1-5; FFMQ: the
 # Five Facet Mindfulness Questionnaire, 39 items scored 1-5).

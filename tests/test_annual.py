@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from mbp_registry.cli.main import SUBCOMMANDS
 from mbp_registry.cli.output import json_text
-from mbp_registry.registry.annual import annual_report, quarter_ends
+from mbp_registry.registry.annual import NOT_RECORDED, annual_report, quarter_ends
 from mbp_registry.registry.render.annual import render_markdown
 from mbp_registry.registry.render.annual_layout import SECTIONS
 from mbp_registry.registry.render.charts import inline_svg
@@ -164,7 +164,7 @@ def test_movement_courses_cpd_and_retreats_are_what_the_lists_show(run, engine, 
     courses = _json(run, "course", "list", *window)
     assert data["courses"]["courses"] == len(courses)
     assert data["courses"]["participants"] == sum(c["participants"] or 0 for c in courses)
-    settings = Counter(c["setting"] or "not recorded" for c in courses)
+    settings = Counter(c["setting"] or NOT_RECORDED for c in courses)
     assert {r["setting"]: r["courses"] for r in data["courses"]["by_setting"]} == dict(settings)
     cpd = _json(run, "cpd", "list", *window)
     assert data["development"]["cpd_hours"] == pytest.approx(sum(r["hours"] for r in cpd))
@@ -191,6 +191,37 @@ def test_the_complete_year_2025_of_the_demo_has_its_leaver_joiner_and_progressio
     assert [p["person"] for p in data["movement"]["joiners"]] == ["E04"]
     assert data["movement"]["progressions_total"] > 0
     assert data["period"]["end"] == dt.date(2025, 12, 31) and data["period"]["complete"]
+
+
+def test_the_lineage_captions_say_what_each_picture_shows(engine, demo):
+    # By hand from fixtures/demo (see test_lineage_pictures.py): MBCT is R01 (generation 1,
+    # leaving on 30 September 2027), R02 and R04 (trained by R01), R03 (trained by R02): three
+    # arrows; R03 and R04 trained no trainer. MBSR is R01, R05 and R06, all generation 1, none
+    # a trainer's trainer; its generations 2 and 3 are gaps.
+    from mbp_registry.registry.lineage import lineage_picture_data
+    from mbp_registry.registry.render.annual_charts import chart_texts
+
+    data = _report(engine, 2026)
+    on = f"{data['lineage']['as_of'].day} {data['lineage']['as_of']:%B %Y}"
+    texts = chart_texts(data)
+    assert texts["lineage:MBCT"] == (
+        f"MBCT trainer lineage on {on}",
+        "4 trainers, 4 active, by generation, with 3 arrows from trainer to trainee. No successor (trained no "
+        "active trainer): R03, R04. Leaving within 18 months: R01 (30 September 2027). An active trainer in every "
+        "generation.",
+    )
+    assert texts["lineage:MBSR"][1] == (
+        "3 trainers, 3 active, by generation, with 0 arrows from trainer to trainee. No successor (trained no "
+        "active trainer): R01, R05, R06. Leaving within 18 months: R01 (30 September 2027). No active trainer in "
+        "generations 2, 3."
+    )
+    # Drawn without names (as the summary), the caption is the summary's counts: nobody named.
+    with reading(engine) as session:
+        data["lineage"]["pictures"] = lineage_picture_data(session, as_of=data["lineage"]["as_of"], names=False)
+    title, words = chart_texts(data)["lineage:MBCT"]
+    assert title == f"MBCT trainers by generation and region on {on}"
+    assert words.startswith("MBCT: 4 trainers, 4 active. Generation 1: 1 active (North 1)")
+    assert not any(name in words for name in ("R0", "Morag", "Callum", "Eilidh", "Fiona"))
 
 
 # ------------------------------------------------------------ the page
@@ -392,6 +423,14 @@ def test_the_format_follows_the_report_file_name(run, tmp_path, name, starts):
 def test_report_help_has_an_example(run):
     result = _ok(run("report", "--help"))
     assert "Example:" in result.stdout and "mbp-registry report annual --year 2025" in result.stdout
+
+
+def test_report_annual_help_names_every_section_of_the_report(run):
+    words = " ".join(_ok(run("report", "annual", "--help")).stdout.lower().split())
+    for heading in ("workforce", "joiners, leavers and progressions", "courses", "quality of teaching",
+                    "evaluation of courses", "supervision", "cpd and retreats", "compliance", "succession risks",
+                    "lineage"):
+        assert heading in words, heading
 
 
 def test_demo_ends_by_writing_the_report_and_printing_its_path(run, tmp_path):

@@ -21,7 +21,7 @@ from mbp_registry.registry.render.annual_layout import SECTIONS
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHARTS = ["chart-pipeline", "chart-teaching", "chart-evaluation", "chart-supervision", "chart-compliance", "chart-lineage-mbct",
     "chart-lineage-mbsr"]
-# Printed to A4 with its sections flowing, the demo's report takes 7 pages (13 when each section started a page).
+# Printed to A4 with its sections flowing, the demo's report takes 9 pages (13 when each section started a page).
 MOST_PAGES = {"demo": 9, "1,000 generated people": 16}
 FLAGS = [
     "--headless",

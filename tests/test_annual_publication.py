@@ -76,13 +76,16 @@ def small(run):
 
 def test_small_counts_by_region_and_organisation_are_shown_as_fewer_than_n(run, small, tmp_path):
     markdown = _reports(run, tmp_path, "--anonymise")["report.md"]
-    # Active people by region: North 1 (start and end) is hidden, and so its change; South 3 is shown.
+    # Active people by region: North 1 (start and end) is hidden, and so its change; South's 3
+    # would give North's 1 away beside the total of 4, so it is not shown either.
     assert "| North | fewer than 3 | fewer than 3 | not shown |" in markdown
-    assert "| South | 3 | 3 | 0 |" in markdown
+    assert "| South | not shown | not shown | not shown |" in markdown
+    assert "Active people: 4 at the start of the year" in markdown
     # Nobody has logged anything: all 4 assessed are short of everything; 0 compliant stays 0.
+    # South's 3 assessed and short of each requirement are not shown beside the totals of 4.
     assert "| North | fewer than 3 | 0 | not shown | fewer than 3 | fewer than 3 | fewer than 3 |" in markdown
-    assert "| South | 3 | 0 | 0% | 3 | 3 | 3 |" in markdown
-    assert "| SOUTH-TRUST | 3 | 0 | 0% | 3 | 3 | 3 |" in markdown
+    assert "| South | not shown | 0 | not shown | not shown | not shown | not shown |" in markdown
+    assert "| SOUTH-TRUST | not shown | 0 | not shown | not shown | not shown | not shown |" in markdown
     # A threshold of 4 hides South's 3 too; the board's report shows every count.
     markdown = _reports(run, tmp_path, "--anonymise", "--suppress-below", "4")["report.md"]
     assert "| South | fewer than 4 | fewer than 4 | not shown |" in markdown

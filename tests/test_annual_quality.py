@@ -63,6 +63,7 @@ def test_assessments_of_the_year_against_the_year_before(service, engine):
     with Session(engine) as session:
         q = teaching_quality(session, START, END, PREVIOUS)
     assert (q["assessments"], q["teachers"], q["previous_assessments"]) == (2, 2, 1)
+    assert q["previous_teachers"] == 1
     assert q["by_programme"] == [{"programme": "MBCT", "assessments": 2, "teachers": 2}]
     by_domain = {row["domain"]: row for row in q["by_domain"]}
     # This year: T001 (mixed) and S01 (proficient everywhere); the year before, T001 at
@@ -84,3 +85,37 @@ def test_both_sections_are_in_the_report_and_in_the_report_for_publication(servi
     assert "3 courses started in the year" in text and "with 26 participants." in text
     assert "15 completed (83%)" in text
     assert "| PHQ-9 | primary care | 2 | 15 | 13 | 8.33 | \u22124.67 |" in text
+
+
+def test_teachers_the_year_before_are_counted_once_however_often_assessed(service, engine, tmp_path):
+    # A second assessment of T001 in 2025: two assessments the year before, of one teacher.
+    _assess(service, "T001", "2025-09-01", "S01", dict.fromkeys(DOMAINS, "advanced_beginner"))
+    with Session(engine) as session:
+        q = teaching_quality(session, START, END, PREVIOUS)
+    assert (q["assessments"], q["teachers"], q["previous_assessments"], q["previous_teachers"]) == (2, 2, 2, 1)
+    out = tmp_path / "report.md"
+    ok(service, "report", "annual", "--year", "2026", "--format", "markdown", "--out", str(out))
+    assert "(2 the year before), of 2 teachers (1 the year before)." in out.read_text(encoding="utf-8")
+
+
+def test_bars_of_negative_values_run_left_from_the_zero_line():
+    import re
+
+    from mbp_registry.registry.render.svg_bars import Series, horizontal_bars
+
+    svg = horizontal_bars("Change", ["PHQ-9", "WEMWBS"], [Series("change", [-4.5, 9.0], "#000000", ["-4.5", "+9"])],
+                          "Change in mean score", "Measure")
+    bars = {
+        title.split(",")[0]: (float(x), float(width))
+        for x, width, title in re.findall(r'<rect x="([\d.-]+)" y="[\d.]+" width="([\d.-]+)" height="12\.0" '
+                                          r'fill="[^"]+" stroke="#333333" stroke-width="0.5"><title>([^<]+)</title>', svg)
+    }
+    zero = float(re.search(r'<line x1="([\d.]+)" y1="[\d.]+" x2="\1" y2="[\d.]+" stroke="#1a1a1a"/>', svg)[1])
+    # Categories of up to 6 letters: bars start 60 pt in and may take 466 pt; -4.5 to 9
+    # with 15% of that span (2.025) beyond each end: the zero line is 466 x 6.525 / 17.55 in.
+    assert zero == pytest.approx(60 + 466 * 6.525 / 17.55, abs=0.1)
+    (x_down, down), (x_up, up) = bars["PHQ-9"], bars["WEMWBS"]
+    assert down == pytest.approx(466 * 4.5 / 17.55, abs=0.1) and x_down + down == pytest.approx(zero, abs=0.1)
+    assert up == pytest.approx(466 * 9 / 17.55, abs=0.1) and x_up == pytest.approx(zero, abs=0.1)
+    # The text of a negative bar stands left of its end.
+    assert re.search(rf'<text x="{x_down - 4:.1f}" y="[\d.]+" font-size="8" text-anchor="end"[^>]*>-4.5</text>', svg)

@@ -175,26 +175,27 @@ def test_a_region_without_trainers_of_a_programme_says_so(demo, tmp_path):
 # ---------------------------------------------------------------- the summary, and nobody named in it
 
 
-def test_the_summary_names_nobody_and_suppresses_small_counts(demo):
+def test_the_summary_names_nobody_and_shows_every_count(demo):
     engine = create_registry_engine(resolve_url(demo))
     with reading(engine) as session:
         data = lineage_picture_data(session, as_of=dt.date.fromisoformat(DEMO_DAY), names=False)
     engine.dispose()
     assert all("trainers" not in p and "edges" not in p for p in data["programmes"])
     people = read_csv(demo_bundle() / "people.csv")
-    svg = lineage_summary_svg(data, programme="MBCT", suppress_below=3)
+    svg = lineage_summary_svg(data, programme="MBCT")
     for person in people:
         assert person["ref"] not in svg and person["name"] not in svg
     words = [w for _, _, w in svg_texts(svg)]
-    # North: 1 in generation 1 and 1 in generation 3; Central: 2 in generation 2; South none
-    assert words.count("fewer than 3") == 3
+    # North: 1 in generation 1 and 1 in generation 3; Central: 2 in generation 2; South none.
+    # Columns Central, North, South and all regions, a row per generation.
+    assert [w for w in words if w.isdigit()] == ["1", "1", "2", "2", "1", "1"]
     assert words.count("none") == 6  # the other cells of the three regions
-    assert [w for w in words if w.isdigit()] == ["1", "2", "1"]  # all regions, generations 1 to 3
+    assert not any("fewer than" in w for w in words)
     # and in words, for a text alternative
-    assert lineage_summary_words(data, programme="MBCT", suppress_below=3) == (
-        "MBCT: 4 trainers, 4 active. Generation 1: 1 active (North fewer than 3); a gap in Central, South. "
-        "Generation 2: 2 active (Central fewer than 3); a gap in North, South. "
-        "Generation 3: 1 active (North fewer than 3); a gap in Central, South."
+    assert lineage_summary_words(data, programme="MBCT") == (
+        "MBCT: 4 trainers, 4 active. Generation 1: 1 active (North 1); a gap in Central, South. "
+        "Generation 2: 2 active (Central 2); a gap in North, South. "
+        "Generation 3: 1 active (North 1); a gap in Central, South."
     )
     assert lineage_summary_words(data, programme="MBSR") == (
         "MBSR: 3 trainers, 3 active. Generation 1: 3 active (Central 1, North 2). "

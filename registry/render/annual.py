@@ -13,7 +13,8 @@ from typing import Callable
 
 from ..errors import Invalid
 from .annual_charts import chart_file, chart_texts, charts
-from .annual_layout import layout, period_text, table, title
+from .annual_layout import layout, period_text, title
+from .blocks import table
 from .words import cell, long_date
 
 FORMATS = ("html", "markdown")
@@ -119,4 +120,3 @@ def report_format(out: str | None, fmt: str | None) -> str:
 def render(data: dict, fmt: str, progress: Callable[[str], None] | None = None) -> str:
     """The report in `fmt`; `progress` is told each chart (of chart_names) as it is drawn."""
     return render_html(data, progress) if fmt == "html" else render_markdown(data)
-

@@ -25,11 +25,6 @@ def chart_id(name: str) -> str:
     return "chart-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def programme_lineage(graph, code: str):
-    """The lineage of one programme: its training records and the people they link."""
-    return graph.edge_subgraph([(a, b, k) for a, b, k, edge in graph.edges(keys=True, data=True) if edge["programme"] == code])
-
-
 def lineage_picture(lineage: dict, code: str) -> str:
     """One programme's lineage as SVG: the picture of `lineage draw` (lineage_picture.py),
     by name when it fits on a page, else trainers counted per generation and region; the
@@ -125,31 +120,39 @@ def chart_texts(data: dict) -> dict[str, tuple[str, str]]:
     }
     texts.update(quality_texts(data))
     lineage = data["lineage"]
-    for code in lineage.get("programmes", []) if "graph" in lineage else []:
+    for code in lineage["programmes"] if "pictures" in lineage else []:
         texts[LINEAGE + code] = _lineage_text(lineage, code)
     return texts
 
 
 def _lineage_text(lineage: dict, code: str) -> tuple[str, str]:
-    part = programme_lineage(lineage["graph"], code)
-    nodes = sorted(part.nodes(data=True))
-
-    def refs(flag: str) -> str:
-        return ", ".join(ref for ref, node in nodes if node[flag]) or "none"
-
-    firsts = ", ".join(ref for ref, node in nodes if node["generation"].get(code) == 1) or "none"
-    from .lineage_picture import by_name, lineage_summary_words, picture_of
+    """The title and text alternative of one programme's lineage picture, read from the
+    data it is drawn from: by name, its trainers and what the picture marks on them;
+    else (too many to name on a page, the full picture a separate file, or data without
+    names) the summary's counts."""
+    from .lineage_layout import picture_title, trainer_count
+    from .lineage_picture import by_name, picture_of
+    from .lineage_summary import summary_words
 
     pictures = lineage["pictures"]
-    day = long_date(lineage["as_of"])
-    risks = f"Single points of failure: {refs('single_point_of_failure')}. Leaving within 18 months: {refs('leaving_soon')}."
-    if by_name(pictures, picture_of(pictures, code)) and not picture_file(lineage, code):
-        return (
-            f"{code} training lineage on {day}: who trained whom",
-            f"{len(nodes)} people linked by {part.number_of_edges()} {code} training records (trainers drawn by name). "
-            f"First-generation trainers: {firsts}. {risks}",
-        )
+    picture = picture_of(pictures, code)
+    if not by_name(pictures, picture) or picture_file(lineage, code):
+        return picture_title(pictures, picture, "trainers by generation and region"), summary_words(picture)
+    trainers, summary = picture["trainers"], picture["summary"]
+
+    def refs(chosen: list[dict], when: str = "") -> str:
+        return ", ".join(t["person"] + (f" ({long_date(t[when])})" if when else "") for t in chosen) or "none"
+
+    gaps = [str(row["generation"]) for row in summary["rows"] if not any(row["active"].values())]
+    gap_words = f"No active trainer in generation{'s' if len(gaps) > 1 else ''} {', '.join(gaps)}." if gaps else (
+        "An active trainer in every generation."
+    )
     return (
-        f"{code} training lineage on {day}: trainers by generation and region",
-        f"{lineage_summary_words(pictures, programme=code)} {risks}",
+        picture_title(pictures, picture, "trainer lineage"),
+        (
+            f"{trainer_count(summary['trainers'])}, {summary['active_trainers']:,} active, by generation, with "
+            f"{len(picture['edges'])} arrows from trainer to trainee. "
+            f"No successor (trained no active trainer): {refs([t for t in trainers if t['no_successor']])}. "
+            f"Leaving within 18 months: {refs([t for t in trainers if t['leaving_on']], 'leaving_on')}. " + gap_words
+        ),
     )

@@ -11,8 +11,9 @@ The full pictures name people: the report for publication (--anonymise) has none
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Callable
+from typing import Callable, ContextManager
 from urllib.parse import quote
 
 from ..errors import Invalid
@@ -96,3 +97,23 @@ def _link(target: Path, report: Path) -> str:
     """The address of `target` relative to the folder of `report`, as a link in it."""
     relative = os.path.relpath(os.path.abspath(target), os.path.dirname(os.path.abspath(report)))
     return quote(Path(relative).as_posix())
+
+
+# A progress bar: given how many steps and a label, a context manager that yields the
+# callback told each step (or None, to show nothing).
+ProgressBar = Callable[[int, str], ContextManager[Callable[[str], None] | None]]
+
+
+def write_report(
+    data: dict, out: str | Path, fmt: str, *, pictures: str | Path | None = None, progress_bar: ProgressBar | None = None
+) -> tuple[Path, list[str]]:
+    """write_annual_report with `progress_bar`, if given, opened for the charts and
+    pictures drawn. Returns the report's path and a line for each programme's picture."""
+    steps = drawing_steps(data, fmt, pictures) if progress_bar else 0
+    label = "Drawing the charts and lineage pictures" if pictures else "Drawing the charts"
+    with (progress_bar or _no_bar)(steps, label) as step:
+        return write_annual_report(data, out, fmt, pictures=pictures, progress=step)
+
+
+def _no_bar(steps: int, label: str) -> ContextManager[None]:
+    return nullcontext()

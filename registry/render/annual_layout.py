@@ -6,6 +6,7 @@ the same numbers in words.
 
 from __future__ import annotations
 
+from . import blocks
 from .annual_quality import evaluation_blocks, teaching_blocks
 from .words import MEASURE_LABELS, RISK_LABELS, day_month, long_date, month_label, number, percent, risk_text, signed, who
 
@@ -25,8 +26,10 @@ SECTIONS = (
 )
 NOTES = (
     (
-        "The year's start is read as at 31 December of the year before, so that the workforce at the end is "
-        "the workforce at the start, plus joiners, less leavers, less those who went on leave (plus those back)."
+        "Start and end count the people active on 31 December of the year before and on the report's last day; "
+        "the change is those who became active less those who stopped. It differs from joiners less leavers by "
+        "people going on leave, coming back or returning after leaving, joiners on leave at the end and leavers "
+        "on leave at the start."
     ),
     (
         "Active people: each person's status and organisation on a date are those of their status history "
@@ -68,31 +71,14 @@ def period_text(data: dict) -> str:
     return text if when["complete"] else text + " (the year to date)"
 
 
-def _text(text: str) -> dict:
-    return {"type": "text", "text": text}
-
-
-def _chart(name: str) -> dict:
-    return {"type": "chart", "chart": name}
-
-
-def table(caption: str, rows: list[dict], columns: list[tuple[str, str, str]], empty: str = "None.") -> dict:
-    """A table block; each column is (key, header, kind), kind as words.cell takes it."""
-    return {"type": "table", "caption": caption, "rows": rows, "columns": columns, "empty": empty}
-
-
 def _list(heading: str, items: list[str]) -> dict:
     return {"type": "list", "heading": f"{heading} ({len(items)})", "items": items}
-
-
-def _num(key: str, header: str) -> tuple[str, str, str]:
-    return (key, header, "num")
 
 
 def layout(data: dict) -> list[dict]:
     """The sections in order, each {"id", "heading", "blocks"}."""
     when, published = data["period"], bool(data.get("publication"))
-    blocks = {
+    held = {
         "summary": [{"type": "figures", "items": key_figures(data)}],
         "workforce": _workforce(data["workforce"], when),
         "movement": (_movement_counts if published else _movement)(data["movement"], when),
@@ -106,7 +92,7 @@ def layout(data: dict) -> list[dict]:
         "lineage": _lineage(data["lineage"], published),
         "notes": [{"type": "bullets", "items": [*NOTES, *_publication_notes(data)]}],
     }
-    return [{"id": id, "heading": heading, "blocks": blocks[id]} for id, heading in SECTIONS]
+    return [{"id": id, "heading": heading, "blocks": held[id]} for id, heading in SECTIONS]
 
 
 def _publication_notes(data: dict) -> list[str]:
@@ -115,9 +101,15 @@ def _publication_notes(data: dict) -> list[str]:
     below = data["publication"]["suppress_below"]
     return [
         (
-            "For publication: nobody is named. A count of fewer than "
-            f"{below} people by region or organisation is shown as \u201cfewer than {below}\u201d, and a change or "
-            "rate that would give it away is not shown."
+            f"For publication: nobody is named. In the tables by region or organisation, a count of 1 to {below - 1} "
+            f"people is shown as \u201cfewer than {below}\u201d; the people of a group not compliant (assessed "
+            "less compliant) are protected the same way, though no table lists them. A figure from which such a "
+            "count could be worked out by adding and subtracting the figures shown, totals included, is "
+            "\u201cnot shown\u201d: another region\u2019s count beside the total, another organisation\u2019s "
+            "beside its region, the people compliant beside the people assessed, and a change or rate beside a "
+            "count not shown. What remains: a count that is all of its total (everyone counted in one "
+            f"region) is that total, and with few people in all, knowing that \u201cfewer than {below}\u201d is "
+            f"1 to {below - 1} and that a count not shown is at least {below} can narrow a count down."
         )
     ]
 
@@ -161,8 +153,8 @@ def _count(people) -> int:
 def _changes(w: dict, when: dict) -> list[tuple[str, str, str]]:
     end = "End" if when["complete"] else "Year to date"
     return [
-        _num("start", f"Start ({long_date(w['start'])})"),
-        _num("end", f"{end} ({long_date(w['end'])})"),
+        blocks.num("start", f"Start ({long_date(w['start'])})"),
+        blocks.num("end", f"{end} ({long_date(w['end'])})"),
         ("change", "Change", "change"),
     ]
 
@@ -170,33 +162,35 @@ def _changes(w: dict, when: dict) -> list[tuple[str, str, str]]:
 def _workforce(w: dict, when: dict) -> list[dict]:
     changes, total = _changes(w, when), w["total"]
     return [
-        _text(
+        blocks.text(
             f"Active people: {total['start']} at the start of the year, {total['end']} "
             f"{'at its end' if when['complete'] else at_end(when)} ({signed(total['change'])})."
         ),
-        _chart("pipeline"),
-        table("Active people by highest stage in any programme", w["by_stage"], [("stage", "Stage", "words"), *changes]),
-        table(
+        blocks.chart("pipeline"),
+        blocks.table(
+            "Active people by highest stage in any programme", w["by_stage"], [("stage", "Stage", "words"), *changes]
+        ),
+        blocks.table(
             "Active people by programme and their highest stage in it",
             w["by_programme"],
             [("programme", "Programme", ""), ("stage", "Stage", "words"), *changes],
         ),
-        table("Active people by region", w["by_region"], [("region", "Region", ""), *changes]),
+        blocks.table("Active people by region", w["by_region"], [("region", "Region", ""), *changes]),
     ]
 
 
 def _movement_text(m: dict, when: dict) -> dict:
-    return _text(
+    return blocks.text(
         f"{_count(m['joiners'])} joined, {_count(m['leavers'])} left, and {m['progressions_total']} stages "
         f"were attained {in_year(when)}."
     )
 
 
 def _progressions(m: dict, when: dict) -> dict:
-    return table(
+    return blocks.table(
         f"Stage progressions: stages attained {in_year(when)}",
         m["progressions"],
-        [("programme", "Programme", ""), ("stage", "Stage attained", "words"), _num("count", "People")],
+        [("programme", "Programme", ""), ("stage", "Stage attained", "words"), blocks.num("count", "People")],
     )
 
 
@@ -204,8 +198,8 @@ def _movement(m: dict, when: dict) -> list[dict]:
     person = [("person", "Person", ""), ("name", "Name", ""), ("region", "Region", "")]
     return [
         _movement_text(m, when),
-        table(f"Joiners ({len(m['joiners'])})", m["joiners"], [*person, ("on", "Joined on", "")]),
-        table(
+        blocks.table(f"Joiners ({len(m['joiners'])})", m["joiners"], [*person, ("on", "Joined on", "")]),
+        blocks.table(
             f"Leavers ({len(m['leavers'])})",
             m["leavers"],
             [*person, ("status", "Status", "words"), ("on", "Left on", "")],
@@ -216,23 +210,25 @@ def _movement(m: dict, when: dict) -> list[dict]:
 
 def _movement_counts(m: dict, when: dict) -> list[dict]:
     """Joiners and leavers counted by region, for publication."""
-    by_region = [("region", "Region", ""), _num("count", "People")]
+    by_region = [("region", "Region", ""), blocks.num("count", "People")]
     return [
         _movement_text(m, when),
-        table(f"Joiners by region ({m['joiners']})", m["joiners_by_region"], by_region),
-        table(f"Leavers by region ({m['leavers']})", m["leavers_by_region"], by_region),
+        blocks.table(f"Joiners by region ({m['joiners']})", m["joiners_by_region"], by_region),
+        blocks.table(f"Leavers by region ({m['leavers']})", m["leavers_by_region"], by_region),
         _progressions(m, when),
     ]
 
 
 def _courses(c: dict, when: dict) -> list[dict]:
-    counts = [_num("courses", "Courses"), _num("participants", "Participants")]
+    counts = [blocks.num("courses", "Courses"), blocks.num("participants", "Participants")]
     return [
-        _text(
+        blocks.text(
             f"{number(c['courses'])} courses started {in_year(when)}, with {number(c['participants'])} participants."
         ),
-        table("Courses and participants by setting", c["by_setting"], [("setting", "Setting", ""), *counts]),
-        table("Courses and participants by programme", c["by_programme"], [("programme", "Programme", ""), *counts]),
+        blocks.table("Courses and participants by setting", c["by_setting"], [("setting", "Setting", ""), *counts]),
+        blocks.table(
+            "Courses and participants by programme", c["by_programme"], [("programme", "Programme", ""), *counts]
+        ),
     ]
 
 
@@ -247,67 +243,70 @@ def _supervision(s: dict, when: dict) -> list[dict]:
     partial = [m for m in months if m["partial"]]
     so_far = f" {partial[0]['label']} is the month in progress, to {long_date(when['end'])}." if partial else ""
     return [
-        _text(
+        blocks.text(
             f"{number(s['sessions'])} sessions held by {s['supervisors']} supervisors, with {number(s['rows'])} "
             f"attendances by {s['supervisees']} supervisees: {number(s['hours'])} hours attended.{so_far}"
         ),
-        _chart("supervision"),
-        table(
+        blocks.chart("supervision"),
+        blocks.table(
             "Supervision by month",
             months,
-            [("label", "Month", ""), _num("sessions", "Sessions"), _num("rows", "Attendances"), _num("hours", "Hours")],
+            [("label", "Month", ""), blocks.num("sessions", "Sessions"), blocks.num("rows", "Attendances"),
+             blocks.num("hours", "Hours")],
         ),
-        table(
+        blocks.table(
             "Supervision by kind",
             s["by_kind"],
-            [("kind", "Kind", "words"), _num("rows", "Attendances"), _num("hours", "Hours")],
+            [("kind", "Kind", "words"), blocks.num("rows", "Attendances"), blocks.num("hours", "Hours")],
         ),
     ]
 
 
 def _development(d: dict, when: dict) -> list[dict]:
     return [
-        _text(
+        blocks.text(
             f"{number(d['cpd_hours'])} CPD hours logged {in_year(when)} by {d['cpd_people']} people in "
             f"{d['cpd_activities']} activities; {number(d['retreat_days'])} retreat days by {d['retreat_people']} "
             f"people on {d['retreats']} retreats."
         ),
-        table(
+        blocks.table(
             "CPD hours by category",
             d["cpd_by_category"],
-            [("category", "Category", "words"), _num("activities", "Activities"), _num("hours", "Hours")],
+            [("category", "Category", "words"), blocks.num("activities", "Activities"), blocks.num("hours", "Hours")],
         ),
     ]
 
 
 SHORTFALL_COLUMNS = [
-    _num("short_of_cpd", "Short of CPD hours"),
-    _num("short_of_retreat", "Short of retreat days"),
-    _num("short_of_supervision", "Short of supervision"),
+    blocks.num("short_of_cpd", "Short of CPD hours"),
+    blocks.num("short_of_retreat", "Short of retreat days"),
+    blocks.num("short_of_supervision", "Short of supervision"),
 ]
 
 
 def _compliance(c: dict, when: dict) -> list[dict]:
     year_end, end = c["year_end"], at_end(when)
-    rates = [_num("assessed", "Assessed"), _num("compliant", "Compliant"), ("rate", "Rate", "percent")]
+    rates = [blocks.num("assessed", "Assessed"), blocks.num("compliant", "Compliant"), ("rate", "Rate", "percent")]
     return [
-        _text(
+        blocks.text(
             f"On {long_date(year_end['as_of'])}, {year_end['compliant']} of {year_end['assessed']} assessed "
             f"people were compliant ({percent(year_end['rate'])})."
         ),
-        _chart("compliance"),
-        table(
+        blocks.chart("compliance"),
+        blocks.table(
             "Compliance at each quarter end" + ("" if when["complete"] else " (the quarter in progress to date)"),
             c["by_quarter"],
             [("quarter", "Quarter", ""), ("as_of", "As of", ""), *rates],
         ),
-        table(
+        blocks.table(
             f"People short of each requirement {end}",
             year_end["by_requirement"],
-            [("requirement", "Requirement", "requirement"), _num("short", "People short")],
+            [("requirement", "Requirement", "requirement"), blocks.num("short", "People short")],
         ),
-        table(f"Compliance by region {end}", year_end["by_region"], [("region", "Region", ""), *rates, *SHORTFALL_COLUMNS]),
-        table(
+        blocks.table(
+            f"Compliance by region {end}", year_end["by_region"], [("region", "Region", ""), *rates, *SHORTFALL_COLUMNS]
+        ),
+        blocks.table(
             f"Compliance by organisation {end}",
             year_end["by_organisation"],
             [("organisation", "Organisation", ""), *rates, *SHORTFALL_COLUMNS],
@@ -318,22 +317,27 @@ def _compliance(c: dict, when: dict) -> list[dict]:
 def _succession(succ: dict, names: dict[str, str], when: dict, published: bool) -> list[dict]:
     before, after = long_date(succ["previous_as_of"]), long_date(succ["as_of"])
     end = "the year end" if when["complete"] else after
-    generation_columns = [("programme", "Programme", ""), _num("generation", "Generation"), _num("count", "Active trainers")]
-    blocks = [
-        _text(f"Risks on {after}, against {before}."),
-        table(
+    generation_columns = [
+        ("programme", "Programme", ""), blocks.num("generation", "Generation"), blocks.num("count", "Active trainers")
+    ]
+    counts = [
+        blocks.text(f"Risks on {after}, against {before}."),
+        blocks.table(
             f"Succession risks {at_end(when)} and at the previous year end",
             [{**row, "measure": MEASURE_LABELS[row["kind"]]} for row in succ["counts"]],
-            [("measure", "Measure", ""), _num("previous", before), _num("current", after), ("change", "Change", "change")],
+            [("measure", "Measure", ""), blocks.num("previous", before), blocks.num("current", after),
+             ("change", "Change", "change")],
         ),
     ]
     if published:
-        by_kind = [("risk", "Risk", ""), _num("count", "Risks")]
+        by_kind = [("risk", "Risk", ""), blocks.num("count", "Risks")]
         return [
-            *blocks,
-            table("Active trainers by generation", succ["generations"], generation_columns, "No active trainer."),
-            table("New since the previous year end", _risk_kinds(succ["new"]), by_kind),
-            table("Resolved since the previous year end", _risk_kinds(succ["resolved"]), by_kind),
+            *counts,
+            blocks.table(
+                "Active trainers by generation", succ["generations"], generation_columns, "No active trainer."
+            ),
+            blocks.table("New since the previous year end", _risk_kinds(succ["new"]), by_kind),
+            blocks.table("Resolved since the previous year end", _risk_kinds(succ["resolved"]), by_kind),
         ]
 
     def changed(rows: list[dict]) -> list[dict]:
@@ -345,16 +349,16 @@ def _succession(succ: dict, names: dict[str, str], when: dict, published: bool) 
     ]
     risk = [("risk", "Risk", ""), ("text", "Detail", "")]
     return [
-        *blocks,
+        *counts,
         *[
             _list(f"{label} on {end}" if not when["complete"] else label,
                   [risk_text(kind, r, names) for r in succ["current"][kind]])
             for kind, label in RISK_LABELS.items()
         ],
-        table("Active trainers by generation", generations, [*generation_columns, ("trainers", "Who", "")],
+        blocks.table("Active trainers by generation", generations, [*generation_columns, ("trainers", "Who", "")],
               "No active trainer."),
-        table("New since the previous year end", changed(succ["new"]), risk),
-        table("Resolved since the previous year end", changed(succ["resolved"]), risk),
+        blocks.table("New since the previous year end", changed(succ["new"]), risk),
+        blocks.table("Resolved since the previous year end", changed(succ["resolved"]), risk),
     ]
 
 
@@ -364,32 +368,33 @@ def _risk_kinds(rows: list[dict]) -> list[dict]:
 
 def _lineage(lineage: dict, published: bool) -> list[dict]:
     if not lineage["generations"] and not lineage["programmes"]:
-        return [_text(f"No training records by {long_date(lineage['as_of'])}.")]
-    counts = table(
+        return [blocks.text(f"No training records by {long_date(lineage['as_of'])}.")]
+    counts = blocks.table(
         "Trainers in the lineage by programme and generation",
         lineage["generations"],
         [
             ("programme", "Programme", ""),
-            _num("generation", "Generation"),
-            _num("active", "Active"),
-            _num("not_active", "Not active"),
+            blocks.num("generation", "Generation"),
+            blocks.num("active", "Active"),
+            blocks.num("not_active", "Not active"),
         ],
         "No trainer yet.",
     )
     if published:
         return [
-            _text(f"Trainers counted by programme and generation (generation 1 trained by nobody in the registry), "
-                  f"as of {long_date(lineage['as_of'])}."),
+            blocks.text(
+                "Trainers counted by programme and generation (generation 1 trained by nobody in the registry), "
+                f"as of {long_date(lineage['as_of'])}."
+            ),
             counts,
         ]
-    day, highlighted = long_date(lineage["as_of"]), "single points of failure and people leaving within 18 months"
-    if lineage.get("files"):
-        about = (f"The trainers of each programme by generation and region, as of {day}, with the gaps marked; the full "
-                 f"picture of each, who trained whom with {highlighted} highlighted, is a separate file, linked below.")
-    else:
-        about = f"Who trained whom in each programme, as of {day}; {highlighted} are highlighted."
+    marks = "a red border: no successor; orange: leaving within 18 months; dashed: not active"
+    about = (f"The trainers of each programme counted per generation and region; the full picture of each, who trained "
+             f"whom by name ({marks}), is a separate file, linked below" if lineage.get("files") else
+             f"Who trained whom in each programme: by name where the trainers fit on a page ({marks}), else counted "
+             "per generation and region")
     return [
-        _text(about),
-        *[_chart(f"lineage:{code}") for code in lineage["programmes"]],
+        blocks.text(f"{about}. As of {long_date(lineage['as_of'])}; a generation or region with no active trainer is a gap."),
+        *[blocks.chart(f"lineage:{code}") for code in lineage["programmes"]],
         counts,
     ]

@@ -5,6 +5,7 @@ alternatives. Counts only: nobody is named, so the published report shows them a
 
 from __future__ import annotations
 
+from . import blocks
 from .svg_bars import Series, horizontal_bars
 from .charts import PALETTE
 from .words import number, percent, signed
@@ -20,27 +21,30 @@ DOMAIN_WORDS = {
 TEACHING_CHART, EVALUATION_CHART = "teaching", "evaluation"
 
 
-def _table(caption: str, rows: list[dict], columns: list[tuple[str, str, str]], empty: str) -> dict:
-    return {"type": "table", "caption": caption, "rows": rows, "columns": columns, "empty": empty}
-
-
 def teaching_blocks(q: dict, year_words: str) -> list[dict]:
     """Teachers assessed on the MBI:TAC, and the levels reached by domain against the year before."""
     text = (
-        f"{number(q['assessments'])} assessments of teaching on the MBI:TAC {year_words}, of "
-        f"{number(q['teachers'])} teachers ({number(q['previous_assessments'])} the year before)."
+        f"{number(q['assessments'])} assessments of teaching on the MBI:TAC {year_words} "
+        f"({number(q['previous_assessments'])} the year before), of {number(q['teachers'])} teachers "
+        f"({number(q['previous_teachers'])} the year before)."
     )
     domains = [{**row, "domain": DOMAIN_WORDS[row["domain"]]} for row in q["by_domain"]]
     return [
-        {"type": "text", "text": text},
-        {"type": "chart", "chart": TEACHING_CHART},
-        _table("Assessments and teachers assessed by programme", q["by_programme"],
-               [("programme", "Programme", ""), ("assessments", "Assessments", "num"), ("teachers", "Teachers", "num")],
-               "No assessments."),
-        _table("Assessments at each level or above, by domain, against the year before", domains,
-               [("domain", "Domain", ""), ("competent", "Competent or above", "percent"),
-                ("previous_competent", "Year before", "percent"), ("proficient", "Proficient or above", "percent"),
-                ("previous_proficient", "Year before", "percent")], "No assessments."),
+        blocks.text(text),
+        blocks.chart(TEACHING_CHART),
+        blocks.table(
+            "Assessments and teachers assessed by programme", q["by_programme"],
+            [("programme", "Programme", ""), blocks.num("assessments", "Assessments"),
+             blocks.num("teachers", "Teachers")],
+            "No assessments.",
+        ),
+        blocks.table(
+            "Assessments at each level or above, by domain, against the year before", domains,
+            [("domain", "Domain", ""), ("competent", "Competent or above", "percent"),
+             ("previous_competent", "Year before", "percent"), ("proficient", "Proficient or above", "percent"),
+             ("previous_proficient", "Year before", "percent")],
+            "No assessments.",
+        ),
     ]
 
 
@@ -54,13 +58,16 @@ def evaluation_blocks(e: dict, year_words: str) -> list[dict]:
         f"({percent(e['completion_rate'])})."
     )
     return [
-        {"type": "text", "text": text},
-        {"type": "chart", "chart": EVALUATION_CHART},
-        _table("Outcome measures by setting: mean score before and after, on the participants measured both times",
-               e["outcomes"],
-               [("measure", "Measure", ""), ("setting", "Setting", ""), ("courses", "Courses", "num"),
-                ("measured", "Measured", "num"), ("before", "Before", "num"), ("after", "After", "num"),
-                ("change", "Change", "change")], "No outcome measures recorded."),
+        blocks.text(text),
+        blocks.chart(EVALUATION_CHART),
+        blocks.table(
+            "Outcome measures by setting: mean score before and after, on the participants measured both times",
+            e["outcomes"],
+            [("measure", "Measure", ""), ("setting", "Setting", ""), blocks.num("courses", "Courses"),
+             blocks.num("measured", "Measured"), blocks.num("before", "Before"), blocks.num("after", "After"),
+             ("change", "Change", "change")],
+            "No outcome measures recorded.",
+        ),
     ]
 
 

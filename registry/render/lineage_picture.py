@@ -8,7 +8,7 @@ names, as the summary of trainers per generation and region (lineage_summary.py)
 
 Entry points:
 - `lineage_picture(data, programme=CODE, fmt="svg"|"png"|"pdf")`: one programme's picture, as bytes;
-- `lineage_summary_svg(data, programme=CODE, suppress_below=N)`: the summary as SVG text to inline in a page,
+- `lineage_summary_svg(data, programme=CODE)`: the summary as SVG text to inline in a page,
   and `lineage_summary_words(...)` the same in words, for its text alternative;
 - `write_lineage_pictures(data, path)`: the file(s) of `lineage draw` (and of `report annual
   --lineage-pictures`), owner-only; `picture_files(data, path)` names them.
@@ -48,15 +48,15 @@ def lineage_picture(data: dict, *, programme: str, fmt: str) -> bytes:
     return picture_bytes(_figure(data, picture_of(data, programme), page=A4_LANDSCAPE if fmt == "pdf" else None), fmt)
 
 
-def lineage_summary_svg(data: dict, *, programme: str, suppress_below: int = 0) -> str:
+def lineage_summary_svg(data: dict, *, programme: str) -> str:
     """The summary picture of one programme (counts only, nobody named) as SVG text."""
-    figure = summary_figure(data, picture_of(data, programme), suppress_below=suppress_below)
+    figure = summary_figure(data, picture_of(data, programme))
     return picture_bytes(figure, "svg", inline=True).decode("utf-8")
 
 
-def lineage_summary_words(data: dict, *, programme: str, suppress_below: int = 0) -> str:
+def lineage_summary_words(data: dict, *, programme: str) -> str:
     """The summary of one programme in words (a text alternative of the picture)."""
-    return summary_words(picture_of(data, programme), suppress_below=suppress_below)
+    return summary_words(picture_of(data, programme))
 
 
 def _figure(data: dict, picture: dict, *, page=None):

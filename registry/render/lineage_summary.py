@@ -1,10 +1,10 @@
 """The summary picture of a programme's lineage: its trainers counted per generation
 (rows, generation 1 at the top) and region (columns), with the gaps (no active trainer
 of a generation in a region) hatched. It names nobody: it reads only the counts of
-`lineage_picture_data`'s summary, so it is the picture of an anonymised report, and the
-picture of a lineage too large to name on one A4 page. With `suppress_below` N, a count
-of a region under N (but not 0) is shown as "fewer than N" and those not active are left
-out.
+`lineage_picture_data`'s summary, so it is the picture of data drawn without names and
+of a lineage too large to name on one A4 page. Every count is shown as it is: the report
+for publication leaves the lineage by region out (publication.py), so nothing here
+suppresses small counts.
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ def summary_lines(picture: dict) -> list[str]:
     ]
 
 
-def summary_words(picture: dict, *, suppress_below: int = 0) -> str:
+def summary_words(picture: dict) -> str:
     """The summary in words, for a text alternative: per generation the active trainers,
     by region, and the regions where there is none (the gaps)."""
     summary = picture["summary"]
     sentences = [f"{picture['programme']}: {trainer_count(summary['trainers'])}, {summary['active_trainers']:,} active."]
     for row in summary["rows"]:
         found = [(region, n) for region, n in row["active"].items() if n]
-        where = ", ".join(f"{region} {_shown(n, suppress_below)}" for region, n in found)
+        where = ", ".join(f"{region} {n:,}" for region, n in found)
         gaps = [region for region, n in row["active"].items() if not n]
         words = f"Generation {row['generation']}: {sum(n for _, n in found):,} active"
         words += f" ({where})" if where else ""
@@ -46,11 +46,7 @@ def summary_words(picture: dict, *, suppress_below: int = 0) -> str:
     return " ".join(sentences)
 
 
-def _shown(count: int, suppress_below: int) -> str:
-    return f"fewer than {suppress_below}" if suppress_below and 0 < count < suppress_below else f"{count:,}"
-
-
-def summary_figure(data: dict, picture: dict, *, suppress_below: int = 0, page=None):
+def summary_figure(data: dict, picture: dict, *, page=None):
     """The summary picture of one programme as a matplotlib figure."""
     summary = picture["summary"]
     columns = summary["regions"] + ([ALL_REGIONS] if len(summary["regions"]) > 1 else [])
@@ -70,12 +66,12 @@ def summary_figure(data: dict, picture: dict, *, suppress_below: int = 0, page=N
     figure, axes = canvas(width, height, page=page)
     heading(axes, title, lines)
     for i, block in enumerate(blocks):
-        _block(axes, rows, block, top + i * (block_h + BLOCK_GAP), column_w, suppress_below)
-    legend(axes, _legend_items(suppress_below), legend_top, width)
+        _block(axes, rows, block, top + i * (block_h + BLOCK_GAP), column_w)
+    legend(axes, LEGEND, legend_top, width)
     return figure
 
 
-def _block(axes, rows: list[dict], regions: list[str], top: float, column_w: float, suppress_below: int) -> None:
+def _block(axes, rows: list[dict], regions: list[str], top: float, column_w: float) -> None:
     """One band of columns: the region names, then a row of cells per generation."""
     bold = {"fontsize": LABEL_PT, "fontweight": "bold", "va": "center"}
     for j, region in enumerate(regions):
@@ -86,8 +82,7 @@ def _block(axes, rows: list[dict], regions: list[str], top: float, column_w: flo
         write(axes, MARGIN, y + CELL_HEIGHT / 2, f"Generation {row['generation']}", **bold)
         for j, region in enumerate(regions):
             active, inactive = _counts(row, region)
-            hidden = 0 if region == ALL_REGIONS else suppress_below
-            _cell(axes, (MARGIN + LABEL_WIDTH + j * column_w, y, column_w), active, inactive, hidden)
+            _cell(axes, (MARGIN + LABEL_WIDTH + j * column_w, y, column_w), active, inactive)
 
 
 def _counts(row: dict, region: str) -> tuple[int, int]:
@@ -96,9 +91,9 @@ def _counts(row: dict, region: str) -> tuple[int, int]:
     return row["active"][region], row["inactive"][region]
 
 
-def _cell(axes, place: tuple[float, float, float], active: int, inactive: int, suppress_below: int) -> None:
-    """One cell at (left, top, width): the active trainers, and those not active below
-    unless small counts are suppressed; hatched and "none" when there is no active one."""
+def _cell(axes, place: tuple[float, float, float], active: int, inactive: int) -> None:
+    """One cell at (left, top, width): the active trainers, and those not active below;
+    hatched and "none" when there is no active one."""
     from matplotlib.patches import Rectangle
 
     x, y, width = place
@@ -109,28 +104,20 @@ def _cell(axes, place: tuple[float, float, float], active: int, inactive: int, s
     }
     axes.add_patch(Rectangle((x + 0.03, y + 0.03), width - 0.06, CELL_HEIGHT - 0.06, lw=0.8, **style))
     middle, centred = x + width / 2, {"ha": "center", "va": "center"}
-    if suppress_below and 0 < active < suppress_below:
-        write(axes, middle, y + CELL_HEIGHT / 2, _shown(active, suppress_below), fontsize=TEXT_PT, **centred)
-        return
-    below = inactive and not suppress_below
     if gap:
         count = {"fontsize": TEXT_PT + 1, "color": COLOURS["risk"], "bbox": {"facecolor": "white", "edgecolor": "none", "pad": 1}}
     else:
         count = {"fontsize": COUNT_PT, "color": COLOURS["text"]}
     words = "none" if gap else str(active)
-    write(axes, middle, y + CELL_HEIGHT / (3 if below else 2), words, fontweight="bold", **centred, **count)
-    if below:
+    write(axes, middle, y + CELL_HEIGHT / (3 if inactive else 2), words, fontweight="bold", **centred, **count)
+    if inactive:
         write(axes, middle, y + CELL_HEIGHT * 0.75, f"+{inactive} not active", fontsize=TEXT_PT, **centred)
 
 
-def _legend_items(suppress_below: int) -> list[tuple[dict, str]]:
-    items = [
-        (
-            {"facecolor": "white", "edgecolor": COLOURS["line"], "lw": 0.8},
-            "active trainers (and those not active: left, retired, on leave)",
-        ),
-        ({"facecolor": COLOURS["gap"], "edgecolor": COLOURS["risk"], "hatch": "///", "lw": 0.8}, "a gap: no active trainer"),
-    ]
-    if suppress_below:
-        items[0] = (items[0][0], f"active trainers; a count under {suppress_below} in a region is not shown")
-    return items
+LEGEND = [
+    (
+        {"facecolor": "white", "edgecolor": COLOURS["line"], "lw": 0.8},
+        "active trainers (and those not active: left, retired, on leave)",
+    ),
+    ({"facecolor": COLOURS["gap"], "edgecolor": COLOURS["risk"], "hatch": "///", "lw": 0.8}, "a gap: no active trainer"),
+]

@@ -71,25 +71,40 @@ def _scale(series: list[Series], top: float | None) -> float:
 
 
 def horizontal_bars(title: str, categories: list[str], series: list[Series], xlabel: str, ylabel: str) -> str:
-    """Bars running across, one band per category with a bar for each series."""
+    """Bars running across from a zero line, one band per category with a bar for each
+    series: a positive value to the right of the line, a negative one to its left, each
+    with its text at the bar's end."""
     band = 14 * len(series) + 12
     left = 24 + 6 * max([len(c) for c in categories] + [4])
     plot_top, plot_width = 36 + (14 * len(series) if len(series) > 1 else 0), WIDTH - left - 50
     height = plot_top + band * len(categories) + 44
-    most = _scale(series, None)
-    body = [f'<line x1="{left}" y1="{plot_top}" x2="{left}" y2="{height - 44}" stroke="{INK}"/>']
+    low, high = _span(series)
+    zero = left + plot_width * -low / (high - low)
+    body = [f'<line x1="{zero:.1f}" y1="{plot_top}" x2="{zero:.1f}" y2="{height - 44}" stroke="{INK}"/>']
     for index, category in enumerate(categories):
         y = plot_top + band * index + 6
         body.append(_text(left - 6, y + band / 2, category, 9, "end"))
         for offset, one in enumerate(series):
-            width = plot_width * one.values[index] / most
-            body.append(_bar(left, y + 14 * offset, width, 12, one, f"{category}, {one.label}: {one.texts[index]}"))
-            body.append(_text(left + width + 4, y + 14 * offset + 9, one.texts[index], 8, "start"))
+            value = one.values[index]
+            width = plot_width * abs(value) / (high - low)
+            x = zero - width if value < 0 else zero
+            body.append(_bar(x, y + 14 * offset, width, 12, one, f"{category}, {one.label}: {one.texts[index]}"))
+            at, anchor = (x - 4, "end") if value < 0 else (x + width + 4, "start")
+            body.append(_text(at, y + 14 * offset + 9, one.texts[index], 8, anchor))
     body.append(_text(left + plot_width / 2, height - 14, xlabel, 10))
     body.append(_text(12, plot_top + (height - 44 - plot_top) / 2, ylabel, 10, extra=_rotate(12, plot_top + (height - 44 - plot_top) / 2)))
     if len(series) > 1:
         body.append(_legend(series, WIDTH - 10, 32))
     return _frame(height, title, body)
+
+
+def _span(series: list[Series]) -> tuple[float, float]:
+    """The values the plot runs from and to: the zero line and the values, with room
+    beyond the largest either way for the text at the bar's end."""
+    values = [v for one in series for v in one.values]
+    low, high = min(values + [0]), max(values + [0])
+    room = 0.15 * ((high - low) or 1)
+    return (low - room if low < 0 else 0), (high + room if high > 0 or low == 0 else 0)
 
 
 def _rotate(x: float, y: float) -> str:
