@@ -1,8 +1,9 @@
 """Each test gets its own empty, migrated registry database.
 
 SQLite by default (a file in the test's tmp_path, copied from one migrated once per
-run). When MBP_REGISTRY_TEST_DB gives a PostgreSQL URL, each run migrates one fresh
-schema and every test starts from emptied tables; an unreachable server fails the run.
+test process). When MBP_REGISTRY_TEST_DB gives a PostgreSQL URL, each test process
+(pytest-xdist runs two) migrates one fresh schema of its own and every test starts from
+emptied tables; an unreachable server fails the run.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """Shared setup for the command tests.
 
 - `build_service(run, engine)` makes a small service through the commands themselves;
+- `load_demo(run, engine)` loads the demo service;
+- `built_once(name, engine, build)` makes a test's start through the commands once per
+  test process and copies its rows into later tests' registries;
 - `table_counts(engine)` counts the rows of every table (audit log included), so that a
   test can show that a refused command wrote nothing;
 - `days_ago(n)` is an ISO date relative to today; `csv_of` and `write_csv` write CSV as
@@ -126,34 +129,51 @@ STAGES = [
 ]
 
 
-# The rows build_service left, per database backend, to give later tests the same start.
-_BUILT: dict[str, dict[str, list[dict]]] = {}
+# The rows each start made by `built_once` left, by its name and database backend.
+_BUILT: dict[tuple[str, str], dict[str, list[dict]]] = {}
+
+
+def built_once(name: str, engine, build) -> None:
+    """Give the empty registry of `engine` the start called `name`. The first time in a
+    test process `build()` makes it through the commands, and the rows it left are kept;
+    later, those rows are copied in, audit entries dated now: the same start at a
+    fraction of the cost (each command opens its own engine and connections)."""
+    key = (name, engine.dialect.name)
+    if key in _BUILT:
+        copy_rows_in(engine, _BUILT[key], audit_dated_now=True)
+        return
+    build()
+    _BUILT[key] = table_rows(engine)
 
 
 def build_service(run, engine) -> None:
     """Two organisations (North, South), MBCT and MBSR, and five people with stages:
     R01 trainer of trainers in MBCT, S01 supervisor in MBCT (from 2019-01-15, teacher
-    before), T001 MBCT teacher, T002 MBCT trainee, T003 MBSR teacher.
+    before), T001 MBCT teacher, T002 MBCT trainee, T003 MBSR teacher. Built once (see
+    `built_once`) when the registry is empty, else added through the commands."""
 
-    The first build in a test run goes through the commands (each must succeed) and
-    its rows are kept; later builds into an empty database copy those rows in, audit
-    entries dated now, which is the same start at a fraction of the cost (on
-    PostgreSQL each command opens its own connection)."""
-    empty = not any(table_counts(engine).values())
-    backend = engine.dialect.name
-    if empty and backend in _BUILT:
-        copy_rows_in(engine, _BUILT[backend], audit_dated_now=True)
-        return
-    for code, name, region in ORGANISATIONS:
-        ok(run, "org", "add", code, "--name", name, "--region", region)
-    for code, name in PROGRAMMES:
-        ok(run, "programme", "add", code, "--name", name)
-    for ref, name, organisation, extra in PEOPLE:
-        ok(run, "person", "add", ref, "--name", name, "--org", organisation, *extra)
-    for person, programme, stage, on, extra in STAGES:
-        ok(run, "stage", "add", "--person", person, "--programme", programme, "--stage", stage, "--on", on, *extra)
-    if empty:
-        _BUILT[backend] = table_rows(engine)
+    def build() -> None:
+        for code, name, region in ORGANISATIONS:
+            ok(run, "org", "add", code, "--name", name, "--region", region)
+        for code, name in PROGRAMMES:
+            ok(run, "programme", "add", code, "--name", name)
+        for ref, name, organisation, extra in PEOPLE:
+            ok(run, "person", "add", ref, "--name", name, "--org", organisation, *extra)
+        for person, programme, stage, on, extra in STAGES:
+            ok(run, "stage", "add", "--person", person, "--programme", programme, "--stage", stage, "--on", on, *extra)
+
+    if any(table_counts(engine).values()):
+        build()
+    else:
+        built_once("service", engine, build)
+
+
+def load_demo(run, engine) -> None:
+    """Fill an empty registry with the demo service as `mbp-registry demo` loads it (its
+    bundle imported), built once (see `built_once`)."""
+    from mbp_registry.registry.demo import demo_bundle
+
+    built_once("demo", engine, lambda: ok(run, "import", str(demo_bundle())))
 
 
 def table_rows(engine) -> dict[str, list[dict]]:

@@ -23,6 +23,7 @@ from mbp_registry.registry.render.charts import inline_svg
 from mbp_registry.registry.policy import load_policy
 from mbp_registry.registry.session import reading
 from mbp_registry.registry.vocab import STAGE_RANK, STAGES
+from tests.helpers import load_demo
 
 TODAY = dt.date.today()
 # The demo's last complete year with joiners, leavers and progressions, and the year to date.
@@ -55,8 +56,8 @@ def _plain(value):
 
 
 @pytest.fixture
-def demo(run):
-    _ok(run("demo"))
+def demo(run, engine):
+    load_demo(run, engine)
 
 
 def _report(engine, year: int) -> dict:

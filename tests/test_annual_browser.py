@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from mbp_registry.registry.render.annual_layout import SECTIONS
+from tests.helpers import load_demo
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHARTS = ["chart-pipeline", "chart-teaching", "chart-evaluation", "chart-supervision", "chart-compliance", "chart-lineage-mbct",
@@ -104,8 +105,7 @@ def test_the_report_renders_in_headless_chromium_with_every_section_and_chart(ru
     binary = chromium()
     monkeypatch.chdir(tmp_path)
     if size == "demo":
-        result = run("demo")
-        assert result.exit_code == 0, result.output
+        load_demo(run, engine)
     else:
         for args in (("fixtures", "generate", "bundle", "--people", "1000", "--seed", "5"), ("import", "bundle")):
             assert run(*args).exit_code == 0

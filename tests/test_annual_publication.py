@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from mbp_registry.cli.main import SUBCOMMANDS
-from tests.helpers import assert_refused, assert_usage_error, ok
+from tests.helpers import assert_refused, assert_usage_error, load_demo, ok
 
 TODAY = dt.date.today()
 
@@ -47,7 +47,7 @@ def _reports(run, tmp_path, *args: str) -> dict[str, str]:
 @pytest.mark.parametrize("size", ["demo", "1,000 generated people"])
 def test_the_anonymised_report_names_nobody_and_the_report_for_the_board_does(run, engine, tmp_path, size):
     if size == "demo":
-        ok(run, "demo")
+        load_demo(run, engine)
     else:
         ok(run, "fixtures", "generate", str(tmp_path / "bundle"), "--people", "1000", "--seed", "3")
         ok(run, "import", str(tmp_path / "bundle"))

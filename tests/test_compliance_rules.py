@@ -15,7 +15,7 @@ import pytest
 from tests.compliance_helpers import (
     AS_OF, baseline, before, by_ref, compliance, engines_agree, load, merge, monthly, policy_file, teacher,
 )
-from tests.helpers import ok, ok_json
+from tests.helpers import load_demo, ok, ok_json
 
 SUPERVISOR = [("MBCT", "supervisor", "2015-01-01")]
 
@@ -250,9 +250,8 @@ def test_nmc_revalidation_example_35_hours_over_3_years_20_participatory(run, en
 # --- the sample service ------------------------------------------------------------------------
 
 
-def test_the_demo_shows_a_non_teaching_supervisor_needing_12_and_a_session_that_does_not_count(run, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # the demo writes its annual report in the current directory
-    assert run("demo").exit_code == 0
+def test_the_demo_shows_a_non_teaching_supervisor_needing_12_and_a_session_that_does_not_count(run, engine):
+    load_demo(run, engine)
     people = {p["person"]: p for p in compliance(run, as_of="2026-11-30")["people"]}
     r01 = people["R01"]
     assert (r01["teaching"], r01["practising"], r01["supervision_required"]) == (False, True, 12)

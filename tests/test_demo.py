@@ -2,6 +2,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mbp_registry.registry import models
+from tests.helpers import load_demo
 
 EXPECTED_COUNTS = """\
 Records               Count
@@ -43,8 +44,8 @@ def test_demo_loads_every_row_of_the_fixture_bundle(run, engine):
         assert c.execute(select(func.count()).select_from(models.SupervisionSession)).scalar() == sessions_in_file
 
 
-def test_demo_can_be_run_again_on_its_own_data(run):
-    assert run("demo").exit_code == 0
+def test_demo_can_be_run_again_on_its_own_data(run, engine):
+    load_demo(run, engine)
     again = run("demo")
     assert again.exit_code == 0, again.output
     assert EXPECTED_COUNTS in again.output

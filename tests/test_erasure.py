@@ -22,8 +22,8 @@ from mbp_registry.registry.privacy import erase
 from mbp_registry.registry.records import add_record
 from mbp_registry.registry.session import writing
 from mbp_registry.registry.supervision_log import log_session
-from tests.helpers import assert_refused, days_ago, ok, ok_json
-from tests.safety_helpers import load_demo, text_cells_containing
+from tests.helpers import assert_refused, days_ago, load_demo, ok, ok_json
+from tests.safety_helpers import text_cells_containing
 
 REF, NAME, EMAIL = "R05", "Hamish Kerr", "hamish.kerr@example.nhs.uk"
 

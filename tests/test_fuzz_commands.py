@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from mbp_registry.registry.fields import FORMULA_STARTS
 from mbp_registry.registry.models import CpdActivity, Organisation, Person, Retreat, SupervisionSession
-from tests.helpers import table_counts
+from tests.helpers import built_once, ok, table_counts
 
 TODAY = dt.date.today()
 TOMORROW = (TODAY + dt.timedelta(days=1)).isoformat()
@@ -95,16 +95,19 @@ FUZZ = settings(
 
 
 @pytest.fixture
-def service(run):
+def service(run, engine):
     """One organisation, one programme and four people; P1 a supervisor."""
-    for args in [
-        ("org", "add", "ORG", "--name", "Org", "--region", "North"),
-        ("programme", "add", "MBCT", "--name", "MBCT"),
-        *[("person", "add", ref, "--name", f"Person {ref}", "--org", "ORG", "--joined-on", "1970-01-01") for ref in PEOPLE],
-        ("stage", "add", "--person", "P1", "--programme", "MBCT", "--stage", "supervisor", "--on", "1975-01-01"),
-    ]:
-        result = run(*args)
-        assert result.exit_code == 0, result.output
+
+    def build() -> None:
+        for args in [
+            ("org", "add", "ORG", "--name", "Org", "--region", "North"),
+            ("programme", "add", "MBCT", "--name", "MBCT"),
+            *[("person", "add", ref, "--name", f"Person {ref}", "--org", "ORG", "--joined-on", "1970-01-01") for ref in PEOPLE],
+            ("stage", "add", "--person", "P1", "--programme", "MBCT", "--stage", "supervisor", "--on", "1975-01-01"),
+        ]:
+            ok(run, *args)
+
+    built_once("fuzzed service", engine, build)
     return run
 
 

@@ -17,19 +17,13 @@ from sqlalchemy.engine import make_url
 from mbp_registry.cli.main import cli
 from mbp_registry.registry import recordtypes as rt
 from mbp_registry.registry.db import create_registry_engine, resolve_url, sqlite_path
-from mbp_registry.registry.demo import demo_bundle
 from mbp_registry.registry.models import Base
 from mbp_registry.registry.schema import HEAD_REVISION
-from tests.helpers import table_counts
+from tests.helpers import load_demo, table_counts
 
 
 def mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
-
-
-def _load_demo(run) -> None:
-    result = run("import", str(demo_bundle()))
-    assert result.exit_code == 0, result.output
 
 
 @pytest.fixture
@@ -44,7 +38,7 @@ def sqlite_only(backend):
 def test_db_backup_copies_the_committed_rows_owner_only_while_another_connection_writes(
     run, db_url, engine, tmp_path, sqlite_only
 ):
-    _load_demo(run)
+    load_demo(run, engine)
     committed = table_counts(engine)
     destination = tmp_path / "backups" / "copy.db"
     destination.parent.mkdir()
@@ -140,8 +134,8 @@ def _good_rows(backend: str) -> list[tuple[str, str, str]]:
     return [schema, ("foreign keys", "ok", "enforced by PostgreSQL"), ("tables", "ok", f"{tables} tables readable"), RULES_KEPT]
 
 
-def test_db_check_passes_on_a_good_database(run, backend):
-    _load_demo(run)
+def test_db_check_passes_on_a_good_database(run, engine, backend):
+    load_demo(run, engine)
     result = run("db", "check")
     assert result.exit_code == 0, result.output
     assert result.stdout == _check_table(_good_rows(backend))
@@ -149,7 +143,7 @@ def test_db_check_passes_on_a_good_database(run, backend):
 
 
 def test_db_check_fails_on_a_reference_to_a_missing_record(run, db_url, engine, sqlite_only):
-    _load_demo(run)
+    load_demo(run, engine)
     with sqlite3.connect(sqlite_path(make_url(db_url))) as connection:
         connection.execute("PRAGMA foreign_keys = OFF")
         connection.execute(
@@ -261,8 +255,8 @@ def test_a_new_sqlite_database_its_wal_files_and_its_folder_are_owner_only(tmp_p
         os.umask(previous)
 
 
-def test_exports_are_owner_only_even_over_files_that_were_readable_by_others(run, tmp_path):
-    _load_demo(run)
+def test_exports_are_owner_only_even_over_files_that_were_readable_by_others(run, engine, tmp_path):
+    load_demo(run, engine)
     previous = os.umask(0o022)
     try:
         folder = tmp_path / "export"

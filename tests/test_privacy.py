@@ -19,8 +19,8 @@ from mbp_registry.registry.models import Person, SupervisionSession
 from mbp_registry.registry.policy import default_policy
 from mbp_registry.registry.session import reading
 from tests.compliance_helpers import AS_OF, baseline, load, teacher
-from tests.helpers import table_counts
-from tests.safety_helpers import load_demo, text_cells_containing
+from tests.helpers import load_demo, table_counts
+from tests.safety_helpers import text_cells_containing
 
 REF, NAME, EMAIL = "T012", "Rachel Young", "rachel.young@example.nhs.uk"
 # Where a person can appear in each bundle file of the demo.

@@ -14,7 +14,7 @@ from mbp_registry.registry.annual import annual_report
 from mbp_registry.registry.policy import load_policy
 from mbp_registry.registry.session import reading
 from mbp_registry.registry.workforce import headcounts
-from tests.helpers import assert_refused, ok, ok_json
+from tests.helpers import assert_refused, built_once, ok, ok_json
 
 TODAY = dt.date.today()
 LATER = (TODAY - dt.timedelta(days=30)).isoformat()
@@ -35,16 +35,20 @@ def _history(engine) -> list[tuple]:
 def service(run, engine):
     """A: joins 2024-01-10 in North, moves South 2025-06-01, on leave 2025-09-01 to 2025-11-01.
     B: joins 2025-02-01 in North, retires 2025-12-15. C: joins 2025-03-01 in South, leaves 2026-01-20."""
-    ok(run, "org", "add", "N1", "--name", "North Trust", "--region", "North")
-    ok(run, "org", "add", "S1", "--name", "South Trust", "--region", "South")
-    ok(run, "person", "add", "A", "--name", "Ann Able", "--organisation", "N1", "--joined-on", "2024-01-10")
-    ok(run, "person", "add", "B", "--name", "Bea Bond", "--organisation", "N1", "--joined-on", "2025-02-01")
-    ok(run, "person", "add", "C", "--name", "Cal Cole", "--organisation", "S1", "--joined-on", "2025-03-01")
-    ok(run, "person", "update", "A", "--organisation", "S1", "--on", "2025-06-01")
-    ok(run, "person", "update", "A", "--status", "on_leave", "--on", "2025-09-01")
-    ok(run, "person", "update", "A", "--status", "active", "--on", "2025-11-01")
-    ok(run, "person", "leave", "B", "--on", "2025-12-15", "--status", "retired")
-    ok(run, "person", "leave", "C", "--on", "2026-01-20")
+
+    def build() -> None:
+        ok(run, "org", "add", "N1", "--name", "North Trust", "--region", "North")
+        ok(run, "org", "add", "S1", "--name", "South Trust", "--region", "South")
+        ok(run, "person", "add", "A", "--name", "Ann Able", "--organisation", "N1", "--joined-on", "2024-01-10")
+        ok(run, "person", "add", "B", "--name", "Bea Bond", "--organisation", "N1", "--joined-on", "2025-02-01")
+        ok(run, "person", "add", "C", "--name", "Cal Cole", "--organisation", "S1", "--joined-on", "2025-03-01")
+        ok(run, "person", "update", "A", "--organisation", "S1", "--on", "2025-06-01")
+        ok(run, "person", "update", "A", "--status", "on_leave", "--on", "2025-09-01")
+        ok(run, "person", "update", "A", "--status", "active", "--on", "2025-11-01")
+        ok(run, "person", "leave", "B", "--on", "2025-12-15", "--status", "retired")
+        ok(run, "person", "leave", "C", "--on", "2026-01-20")
+
+    built_once("status history", engine, build)
     return engine
 
 
