@@ -67,6 +67,15 @@ def writing(state: State, work: Callable[..., T]) -> T:
         return work(session)
 
 
+def recording(state: State, work: Callable[..., T]) -> T:
+    """`writing` on a Core connection: for the commands that add one record, which need
+    no ORM (so that logging a session stays quick)."""
+    from mbp_registry.registry.session import recording as record_transaction
+
+    with record_transaction(state.engine) as connection:
+        return work(connection)
+
+
 def record_type(name: str):
     """The record type called `name`, e.g. "supervision link"."""
     from mbp_registry.registry import recordtypes
@@ -82,7 +91,7 @@ def add(state: State, record_type_name: str, raw: dict) -> dict:
     """Add one record (checked and audited by the library); returns its stored values."""
     from mbp_registry.registry.records import add_record
 
-    return writing(state, lambda s: add_record(s, record_type(record_type_name), raw, actor=state.actor))
+    return recording(state, lambda db: add_record(db, record_type(record_type_name), raw, actor=state.actor))
 
 
 def update(state: State, record_type_name: str, key: str, changes: dict, *, on: str | None = None) -> dict | None:

@@ -7,7 +7,7 @@ import click
 from mbp_registry.registry.vocab import SESSION_KINDS, SESSION_MODES
 
 from .context import State, pass_state
-from .options import add, filter_options, list_columns, list_command, nothing_matches, with_checked, writing
+from .options import add, filter_options, list_columns, list_command, nothing_matches, recording, with_checked, writing
 from .output import Output, output_options, render
 from .params import choice
 
@@ -43,7 +43,7 @@ def log(state: State, supervisees, **given) -> None:
     recorded with a warning: the first does not count towards supervision."""
     from mbp_registry.registry.supervision_log import log_session
 
-    logged = writing(state, lambda s: log_session(s, supervisees=list(supervisees), actor=state.actor, **given))
+    logged = recording(state, lambda db: log_session(db, supervisees=list(supervisees), actor=state.actor, **given))
     first = logged.rows[0]
     click.echo(
         f"Logged a {first['minutes']}-minute {first['kind']} session on {first['held_on'].isoformat()}: "

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.orm import Session
 
 from . import recordtypes as rt
-from .models import AuditEntry
 from .rows import require_notes_readable
+from .session import dialect_name, transaction_cache
+from .tables import audit_log
+
+if TYPE_CHECKING:
+    from .session import Database
 
 CONFIDENTIAL = "notes"
 
@@ -72,27 +75,27 @@ def masked(before: dict | None, after: dict | None) -> tuple[dict | None, dict |
     return before, after
 
 
-def writes_directly(session: Session) -> bool:
+def writes_directly(session: Database) -> bool:
     """Whether this connection may write the audit trail itself (on PostgreSQL, a role
     without that right has its record changes written by the database's triggers)."""
-    if "audit_writes_directly" not in session.info:
-        connection = session.connection()
-        allowed = connection.dialect.name != "postgresql" or connection.execute(
-            select(func.has_table_privilege("audit_log", "INSERT"))
+    rights = transaction_cache(session, "login_rights")
+    if "audit_writes_directly" not in rights:
+        allowed = dialect_name(session) != "postgresql" or session.execute(
+            select(func.has_table_privilege(audit_log.name, "INSERT"))
         ).scalar()
-        session.info["audit_writes_directly"] = bool(allowed)
-    return session.info["audit_writes_directly"]
+        rights["audit_writes_directly"] = bool(allowed)
+    return rights["audit_writes_directly"]
 
 
-def give_reason(session: Session, reason: str) -> None:
+def give_reason(session: Database, reason: str) -> None:
     """The reason for the changes this transaction is about to make, for the entries the
     database's triggers write (PostgreSQL)."""
-    if session.connection().dialect.name == "postgresql":
+    if dialect_name(session) == "postgresql":
         session.execute(select(func.set_config("mbp.reason", reason, True)))
 
 
 def record(
-    session: Session,
+    session: Database,
     *,
     actor: str,
     action: str,
@@ -113,7 +116,7 @@ def record(
 
 
 def record_change(
-    session: Session,
+    session: Database,
     *,
     actor: str,
     action: str,
@@ -133,7 +136,7 @@ def record_change(
 
 
 def record_changes(
-    session: Session,
+    session: Database,
     *,
     actor: str,
     action: str,
@@ -168,13 +171,13 @@ def record_changes(
         _insert(session, rows)
 
 
-def _insert(session: Session, rows: list[dict]) -> None:
+def _insert(session: Database, rows: list[dict]) -> None:
     # inline(): no RETURNING id, which would need the right to read the audit log.
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
-    session.execute(insert(AuditEntry).inline(), [{"at": now, **row} for row in rows])
+    session.execute(insert(audit_log).inline(), [{"at": now, **row} for row in rows])
 
 
-def record_export(session: Session, *, actor: str, what: str, path: str, records: int) -> None:
+def record_export(session: Database, *, actor: str, what: str, path: str, records: int) -> None:
     """An entry for a file written with everything held, confidential notes included."""
     record(
         session, actor=actor, action="export", record_type=what, record_key=path,
@@ -183,7 +186,7 @@ def record_export(session: Session, *, actor: str, what: str, path: str, records
 
 
 def entries(
-    session: Session,
+    session: Database,
     *,
     person: str | None = None,
     record_type: str | None = None,
@@ -193,7 +196,7 @@ def entries(
 ) -> list[dict]:
     """Entries oldest first, with each record's values before and after (the notes put
     back only when `show_notes`: their columns are not read otherwise)."""
-    entry = AuditEntry
+    entry = audit_log.c
     shown = [entry.id, entry.at, entry.actor, entry.action, entry.record_type, entry.record_key, entry.person_ref,
              entry.reason, entry.before, entry.after, entry.details]
     query = select(*shown, *([entry.notes_before, entry.notes_after] if show_notes else [])).order_by(entry.id)
@@ -229,7 +232,7 @@ def _entry(row, show_notes: bool) -> dict:
     }
 
 
-def entries_with_notes(session: Session, *, actor: str, **chosen) -> list[dict]:
+def entries_with_notes(session: Database, *, actor: str, **chosen) -> list[dict]:
     """Entries with confidential notes shown; the reading is itself an entry."""
     require_notes_readable(session, "show-notes", "the audit trail's notes are read by an administrator")
     if chosen.get("person"):

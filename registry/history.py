@@ -12,27 +12,29 @@ leavers from here (`state_on`); the compliance and succession reports keep today
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from sqlalchemy import and_, delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, and_, delete, func, insert, select
 
-from . import models
 from .errors import Invalid
+from .tables import people, status_history
 from .vocab import ERASED, LEAVING_STATUSES
+
+if TYPE_CHECKING:
+    from .session import Database
 
 # The first day of a person whose joining date the registry does not know.
 SINCE_RECORDS_BEGAN = dt.date(1900, 1, 1)
 # Statuses of people who have left the service.
 GONE = (*LEAVING_STATUSES, ERASED)
 
-_HISTORY = models.StatusChange
+_HISTORY = status_history.c
 
 
 def state_on(day: dt.date):
     """A subquery of each person's row on `day` (person_id, on, status, organisation_id):
     their latest change on or before it. People who had not joined by then have none."""
-    later = _HISTORY.__table__.alias("later")
+    later = status_history.alias("later")
     return (
         select(_HISTORY.person_id, _HISTORY.on, _HISTORY.status, _HISTORY.organisation_id)
         .where(_HISTORY.on <= day)
@@ -45,14 +47,14 @@ def state_on(day: dt.date):
     )
 
 
-def latest(session: Session, person_id: int) -> models.StatusChange | None:
-    return session.scalars(
-        select(_HISTORY).where(_HISTORY.person_id == person_id).order_by(_HISTORY.on.desc()).limit(1)
-    ).first()
+def latest(session: Database, person_id: int) -> Row | None:
+    """A person's latest change (its id and on), or None."""
+    query = select(_HISTORY.id, _HISTORY.on).where(_HISTORY.person_id == person_id)
+    return session.execute(query.order_by(_HISTORY.on.desc()).limit(1)).first()
 
 
 def record_change(
-    session: Session, person_id: int, on: dt.date, status: str, organisation_id: int, *, ref: str, today: dt.date
+    session: Database, person_id: int, on: dt.date, status: str, organisation_id: int, *, ref: str, today: dt.date
 ) -> None:
     """Add the change of a person's status or organisation on `on` (replacing a row of that
     day). Refused when `on` is in the future or before their last change."""
@@ -68,9 +70,9 @@ def record_change(
     _write(session, [row], [last.id] if last is not None and last.on == on else [])
 
 
-def _write(session: Session, rows: list[dict], replaced: list[int]) -> None:
+def _write(session: Database, rows: list[dict], replaced: list[int]) -> None:
     """Store rows, after deleting the rows of ids `replaced` (of the same person and day)."""
-    table = _HISTORY.__table__
+    table = status_history
     for start in range(0, len(replaced), 1000):
         session.execute(delete(table).where(table.c.id.in_(replaced[start : start + 1000])))
     if rows:
@@ -88,35 +90,37 @@ def first_rows(person) -> list[dict]:
     return [{**base, "on": start, "status": person.status}]
 
 
-def reconcile(session: Session, *, today: dt.date | None = None, person_ids: Iterable[int] | None = None) -> int:
+def reconcile(session: Database, *, today: dt.date | None = None, person_ids: Iterable[int] | None = None) -> int:
     """Bring the history up to date with the people's records: a first history for
     people with none, and a row for each person whose latest row differs from the record
     (dated left_on for a leaver, else today, never before that latest row). Returns the
     number of rows written."""
     today = today or dt.date.today()
-    person = models.Person
+    person = people.c
     last_on = (
         select(_HISTORY.person_id, func.max(_HISTORY.on).label("on")).group_by(_HISTORY.person_id).subquery("last_on")
     )
+    last = [_HISTORY.id.label("last_id"), _HISTORY.on.label("last_on"), _HISTORY.status.label("last_status"),
+            _HISTORY.organisation_id.label("last_organisation_id")]
     query = (
-        select(person.id, person.status, person.organisation_id, person.joined_on, person.left_on, _HISTORY)
+        select(person.id, person.status, person.organisation_id, person.joined_on, person.left_on, *last)
+        .select_from(people)
         .outerjoin(last_on, last_on.c.person_id == person.id)
-        .outerjoin(_HISTORY, and_(_HISTORY.person_id == person.id, _HISTORY.on == last_on.c.on))
+        .outerjoin(status_history, and_(_HISTORY.person_id == person.id, _HISTORY.on == last_on.c.on))
     )
     if person_ids is not None:
         query = query.where(person.id.in_(list(person_ids)))
     rows: list[dict] = []
     replaced: list[int] = []
     for record in session.execute(query):
-        last = record.StatusChange
-        if last is None:
+        if record.last_id is None:
             rows += first_rows(record)
-        elif (last.status, last.organisation_id) != (record.status, record.organisation_id):
-            on = max(record.left_on if record.status in GONE and record.left_on else today, last.on)
+        elif (record.last_status, record.last_organisation_id) != (record.status, record.organisation_id):
+            on = max(record.left_on if record.status in GONE and record.left_on else today, record.last_on)
             rows.append(
                 {"person_id": record.id, "on": on, "status": record.status, "organisation_id": record.organisation_id}
             )
-            if on == last.on:
-                replaced.append(last.id)
+            if on == record.last_on:
+                replaced.append(record.last_id)
     _write(session, rows, replaced)
     return len(rows)

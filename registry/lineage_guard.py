@@ -16,17 +16,19 @@ around the registry.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from sqlalchemy import Connection, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
-from . import models
+from . import tables
 from .errors import Damaged
 from .queries import training_edges
+from .session import connection_of
 from .validate import lineage_cycle, lineage_loop
 
-Database = Connection | Session
+if TYPE_CHECKING:
+    from .session import Database
+
 # Lineage edges by programme code: (trainer, trainee) -> the bundle line that adds it (0: the registry's).
 Lineage = dict[str, dict[tuple[str, str], int]]
 # The first key of the advisory locks of lineages ("LINE"), so that they are told apart
@@ -38,13 +40,13 @@ def hold_lineages(db: Database, programmes: Iterable[str]) -> None:
     """Hold the lineages of the programmes with these codes (those in the registry) until
     the transaction ends; in the order of their ids, so that two writers never wait for
     each other in a circle."""
-    connection = db.connection() if isinstance(db, Session) else db
+    connection = connection_of(db)
     if connection.dialect.name != "postgresql":
         return
     codes = sorted(set(programmes))
     if not codes:
         return
-    programme = models.Programme.__table__
+    programme = tables.programmes
     ids = connection.execute(select(programme.c.id).where(programme.c.code.in_(codes)).order_by(programme.c.id))
     for (programme_id,) in ids.all():
         connection.execute(select(func.pg_advisory_xact_lock(LOCK_CLASS, programme_id)))

@@ -17,26 +17,29 @@ transaction ends (`lock_people`), then checks that none of them was erased meanw
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from sqlalchemy import Integer, cast, func, select, text
-from sqlalchemy.orm import Session
 
-from . import models
 from . import recordtypes as rt
 from .errors import Conflict, NotFound
+from .session import dialect_name, transaction_cache
+from .tables import people
 from .validate import missing_reference
 from .vocab import ERASED
 
+if TYPE_CHECKING:
+    from .session import Database
+
 # The first key of the people's advisory locks: the people table's own oid, so that
 # registries in several schemas of one database never wait for each other.
-_PEOPLE_TABLE_KEY = text(f"'{models.Person.__tablename__}'::regclass::oid::int")
+_PEOPLE_TABLE_KEY = text(f"'{people.name}'::regclass::oid::int")
 
 
-def lock_people(session: Session, ids: Iterable[int], *, alone: bool = False) -> None:
+def lock_people(session: Database, ids: Iterable[int], *, alone: bool = False) -> None:
     """Lock the people with these ids until the transaction ends, in id order: shared
     with other writers, or `alone` (an erasure). A no-op on SQLite."""
-    if session.connection().dialect.name != "postgresql":
+    if dialect_name(session) != "postgresql":
         return
     take = func.pg_advisory_xact_lock if alone else func.pg_advisory_xact_lock_shared
     for person_id in sorted(set(ids)):
@@ -49,7 +52,7 @@ def lock_people(session: Session, ids: Iterable[int], *, alone: bool = False) ->
 EVERYONE = 0
 
 
-def lock_everyone(session: Session, *, alone: bool = False) -> None:
+def lock_everyone(session: Database, *, alone: bool = False) -> None:
     lock_people(session, [EVERYONE], alone=alone)
 
 
@@ -58,7 +61,7 @@ def erased_message(field_name: str, ref: str) -> str:
 
 
 def hold_people(
-    session: Session,
+    session: Database,
     named: Iterable[tuple[str, str, int]],
     *,
     alone: bool = False,
@@ -70,13 +73,14 @@ def hold_people(
     although erased, as long as their ref is the one the write read. Returns the ids of
     the erased people among them."""
     named = list(named)
-    held = _held(session)
+    # The people this transaction has locked, as they were once locked (nobody erases
+    # them before it ends): a second write about them need not lock or read them again.
+    held = transaction_cache(session, "people_held")
     ids = {person_id for _, _, person_id in named}
     fresh = ids if alone else ids - held.keys()
     lock_people(session, fresh, alone=alone)
     if fresh:
-        people = models.Person
-        query = select(people.id, people.ref, people.status).where(people.id.in_(fresh))
+        query = select(people.c.id, people.c.ref, people.c.status).where(people.c.id.in_(fresh))
         held.update({row.id: row for row in session.execute(query)})
     kept = set(kept)
     for field_name, ref, person_id in named:
@@ -84,16 +88,6 @@ def hold_people(
         if row is None or row.ref != ref or (row.status == ERASED and person_id not in kept):
             raise Conflict(erased_message(field_name, ref))
     return {person_id for person_id in ids if held[person_id].status == ERASED}
-
-
-def _held(session: Session) -> dict:
-    """The people this transaction has locked, as they were once locked (nobody erases
-    them before it ends): a second write about them need not lock or read them again."""
-    transaction = session.get_transaction()
-    cache = session.info.get("people_held")
-    if cache is None or cache[0] is not transaction:
-        cache = session.info["people_held"] = (transaction, {})
-    return cache[1]
 
 
 def people_named(record_type: rt.RecordType, values: Mapping[str, Any], ids: Mapping[str, Any]) -> list[tuple[str, str, int]]:
@@ -112,14 +106,13 @@ def people_named(record_type: rt.RecordType, values: Mapping[str, Any], ids: Map
 
 
 def hold_refs(
-    session: Session, named: Iterable[tuple[str, str]], *, kept: bool = False, strict: bool = False
+    session: Database, named: Iterable[tuple[str, str]], *, kept: bool = False, strict: bool = False
 ) -> set[int]:
     """`hold_people` for people given as (field, ref). A ref naming nobody is left to the
     write's own checks, or refused when `strict`. `kept`: erased people may stay named."""
     named = list(named)
-    people = models.Person
     refs = {ref for _, ref in named}
-    ids = dict(session.execute(select(people.ref, people.id).where(people.ref.in_(refs))).all()) if refs else {}
+    ids = dict(session.execute(select(people.c.ref, people.c.id).where(people.c.ref.in_(refs))).all()) if refs else {}
     found = [(field_name, ref, ids[ref]) for field_name, ref in named if ref in ids]
     missing = [missing_reference(field_name, "person", ref) for field_name, ref in named if ref not in ids]
     if strict and missing:

@@ -150,7 +150,7 @@ def _own_records(session: Session, anonymous: str, changed: dict[str, set[int]])
     for entry in session.scalars(own):
         entry.before, entry.after = (_without_person(side) for side in (entry.before, entry.after))
     rows = models.RetiredRow
-    for row in session.scalars(select(rows).where(rows.id.in_(changed.get(rows.__tablename__, set())))):
+    for row in session.scalars(select(rows).where(rows.id.in_(changed.get(rows.__table__.name, set())))):
         record_type = TYPES[row.record_type]
         values = dict(row.values)
         if record_type is rt.PERSON and values.get("ref") == anonymous:

@@ -16,7 +16,7 @@ import datetime as dt
 
 from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
 
-from . import models
+from . import tables
 from .vocab import STAGE_RANK
 
 
@@ -27,13 +27,13 @@ def stage_rank(column):
 
 def programme_id(code: str):
     """The id of the programme with `code`, as a scalar subquery."""
-    return select(models.Programme.id).where(models.Programme.code == code).scalar_subquery()
+    return select(tables.programmes.c.id).where(tables.programmes.c.code == code).scalar_subquery()
 
 
 def highest_stages(as_of: dt.date, *, per_programme: bool = True, programme: str | None = None):
     """Each person's highest stage attained on or before `as_of`: a subquery with columns
     person_id, programme_id (when `per_programme`) and rank."""
-    stage = models.Stage.__table__
+    stage = tables.stages
     keys = [stage.c.person_id, stage.c.programme_id] if per_programme else [stage.c.person_id]
     query = (
         select(*keys, func.max(stage_rank(stage.c.stage)).label("rank"))
@@ -50,7 +50,7 @@ def qualified_since(minimum_stage: str = "supervisor"):
     subquery with columns person_id and since. Stages are never lost, so a person holds
     it on day d exactly when since <= d (the contract's qualifying session: its
     supervisor holds stage supervisor or higher in at least one programme that day)."""
-    stage = models.Stage.__table__
+    stage = tables.stages
     return (
         select(stage.c.person_id, func.min(stage.c.attained_on).label("since"))
         .where(stage_rank(stage.c.stage) >= STAGE_RANK[minimum_stage])
@@ -62,9 +62,9 @@ def qualified_since(minimum_stage: str = "supervisor"):
 def training_edges(*, as_of: dt.date | None = None, programme: str | None = None):
     """Who trained whom: trainer, trainee (refs), programme (code), stage, trained_on,
     ordered by programme, trainer, trainee and stage."""
-    trainer = models.Person.__table__.alias("trainer")
-    trainee = models.Person.__table__.alias("trainee")
-    programmes, training = models.Programme.__table__, models.Training.__table__
+    trainer = tables.people.alias("trainer")
+    trainee = tables.people.alias("trainee")
+    programmes, training = tables.programmes, tables.training
     query = (
         select(
             trainer.c.ref.label("trainer"),
@@ -105,7 +105,7 @@ def day_number(column, dialect: str):
 
 def in_post(day: dt.date):
     """People in post on `day`: joined by then, and active now or left after that day."""
-    person = models.Person
+    person = tables.people.c
     return and_(
         or_(person.joined_on.is_(None), person.joined_on <= day),
         or_(person.left_on.is_(None), person.left_on > day),

@@ -1,20 +1,19 @@
 """Adding and changing records, one at a time, as the commands do.
 
 Every write goes through the validation layer and leaves an audit entry. Functions
-take a Session and never commit: the caller owns the transaction, so a refused
-command writes nothing.
+take a Session or a Core Connection and never commit: the caller owns the transaction,
+so a refused command writes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from sqlalchemy import and_, func, insert, select, update
-from sqlalchemy.orm import Session
 
-from . import audit, fields, history, locks, models
+from . import audit, fields, history, locks, tables
 from . import recordtypes as rt
 from .bundle import agreement
 from .bundle.checks import email_held_by_another, lineage_cycles, region_unknown, stage_book
@@ -34,8 +33,12 @@ from .validate import (
     unknown_region,
 )
 
+if TYPE_CHECKING:
+    from .session import Database
+
+
 def add_record(
-    session: Session,
+    session: Database,
     record_type: rt.RecordType,
     raw: Mapping[str, Any],
     *,
@@ -53,7 +56,7 @@ def add_record(
     record_id = session.execute(insert(table).values(row).returning(table.c.id)).scalar_one()
     if co_teacher_ids:
         session.execute(
-            insert(models.CourseCoTeacher),
+            insert(tables.course_co_teachers),
             [{"course_id": record_id, "person_id": person_id} for person_id in co_teacher_ids],
         )
     if record_type is rt.PERSON:
@@ -66,7 +69,7 @@ def add_record(
 
 
 def replace_record(
-    session: Session,
+    session: Database,
     record_type: rt.RecordType,
     current: Mapping[str, Any],
     changes: Mapping[str, Any],
@@ -93,12 +96,12 @@ def replace_record(
     return values
 
 
-def delete_record(session: Session, record_type: rt.RecordType, record_id: int) -> None:
+def delete_record(session: Database, record_type: rt.RecordType, record_id: int) -> None:
     """Delete one record, or Conflict naming the records that depend on it."""
     table = TABLES[record_type.name]
     dependants = []
-    for other in models.Base.metadata.sorted_tables:
-        if other is models.CourseCoTeacher.__table__:
+    for other in tables.metadata.sorted_tables:
+        if other is tables.course_co_teachers:
             continue
         for key in other.foreign_keys:
             if key.column is table.c.id:
@@ -114,7 +117,7 @@ def delete_record(session: Session, record_type: rt.RecordType, record_id: int) 
 
 
 def _hold(
-    session: Session,
+    session: Database,
     record_type: rt.RecordType,
     values: Mapping[str, Any],
     row: Mapping[str, Any],
@@ -138,7 +141,7 @@ def _hold(
         raise Conflict(f"notes: {values['supervisee']!r} has been erased; their sessions keep no notes")
 
 
-def hold_people_of(session: Session, record_type: rt.RecordType, values: Mapping[str, Any]) -> None:
+def hold_people_of(session: Database, record_type: rt.RecordType, values: Mapping[str, Any]) -> None:
     """Lock the people an existing record names (to remove or end it); refused when one
     of them was erased since the record was read."""
     row, co_teacher_ids = _resolve(session, record_type, values)
@@ -153,15 +156,15 @@ def _not_yours(record_type: rt.RecordType, record_id: int) -> str:
     )
 
 
-def _replace_co_teachers(session: Session, course_id: int, person_ids: list[int]) -> None:
-    co = models.CourseCoTeacher.__table__
+def _replace_co_teachers(session: Database, course_id: int, person_ids: list[int]) -> None:
+    co = tables.course_co_teachers
     session.execute(co.delete().where(co.c.course_id == course_id))
     if person_ids:
         session.execute(insert(co), [{"course_id": course_id, "person_id": i} for i in person_ids])
 
 
 def update_record(
-    session: Session,
+    session: Database,
     record_type: rt.RecordType,
     key: str,
     changes: Mapping[str, Any],
@@ -207,7 +210,7 @@ def update_record(
     return values
 
 
-def _add_history(session: Session, ref: str, person_id: int, values, row, differences, on, today: dt.date) -> None:
+def _add_history(session: Database, ref: str, person_id: int, values, row, differences, on, today: dt.date) -> None:
     """A change of status or organisation, added to the person's history on its day."""
     day = fields.date("on", on)
     if "status" not in differences and "organisation" not in differences:
@@ -221,7 +224,7 @@ def _add_history(session: Session, ref: str, person_id: int, values, row, differ
     )
 
 
-def leave(session: Session, ref: str, *, on: Any, status: str, actor: str, today: dt.date | None = None) -> dict:
+def leave(session: Database, ref: str, *, on: Any, status: str, actor: str, today: dt.date | None = None) -> dict:
     """Record that a person has left or retired on a date."""
     if status not in ("left", "retired"):
         raise Invalid(f"status: {status!r} is not one of left, retired")
@@ -230,7 +233,7 @@ def leave(session: Session, ref: str, *, on: Any, status: str, actor: str, today
     )
 
 
-def _resolve(session: Session, record_type: rt.RecordType, values: Mapping[str, Any]) -> tuple[dict, list[int]]:
+def _resolve(session: Database, record_type: rt.RecordType, values: Mapping[str, Any]) -> tuple[dict, list[int]]:
     """The table row for checked values, references turned into ids (or NotFound naming
     each missing one), and the ids of a course's co-teachers."""
     row: dict[str, Any] = {}
@@ -257,7 +260,7 @@ def _resolve(session: Session, record_type: rt.RecordType, values: Mapping[str, 
     return row, co_teacher_ids
 
 
-def reference_id(session: Session, kind: str, key: str) -> int | None:
+def reference_id(session: Database, kind: str, key: str) -> int | None:
     table, column = REFERENCED[kind]
     return session.execute(select(table.c.id).where(table.c[column] == key)).scalar()
 
@@ -272,7 +275,7 @@ def _returning(record_type: rt.RecordType, changes: Mapping[str, Any]) -> Mappin
 
 
 def _check_registry_rules(
-    session: Session, record_type: rt.RecordType, values: Mapping[str, Any], replacing: Mapping[str, Any] | None = None
+    session: Database, record_type: rt.RecordType, values: Mapping[str, Any], replacing: Mapping[str, Any] | None = None
 ) -> None:
     """The rules across records that one new record (or one `replacing` another) must
     keep (bundle.checks and bundle.agreement hold them)."""
@@ -299,7 +302,7 @@ def _check_registry_rules(
         raise Invalid("; ".join(problems))
 
 
-def _drop_replaced_edge(session: Session, edges: dict, replaced: Mapping[str, Any]) -> None:
+def _drop_replaced_edge(session: Database, edges: dict, replaced: Mapping[str, Any]) -> None:
     """Leave out of `edges` the trainer -> trainee edge of a training record being
     replaced, unless another training record holds the same edge."""
     training = TABLES[rt.TRAINING.name]
@@ -313,14 +316,14 @@ def _drop_replaced_edge(session: Session, edges: dict, replaced: Mapping[str, An
         edges.get(replaced["programme"], {}).pop((replaced["trainer"], replaced["trainee"]), None)
 
 
-def _refuse_taken_email(session: Session, email: str, ref: str) -> None:
-    holder = session.execute(select(models.Person.ref).where(email_held_by_another(email, ref))).scalar()
+def _refuse_taken_email(session: Database, email: str, ref: str) -> None:
+    holder = session.execute(select(tables.people.c.ref).where(email_held_by_another(email, ref))).scalar()
     if holder:
         raise Conflict(email_taken(email, holder))
 
 
 def _refuse_duplicate(
-    session: Session, record_type: rt.RecordType, values: Mapping[str, Any], row: dict, except_id: int | None = None
+    session: Database, record_type: rt.RecordType, values: Mapping[str, Any], row: dict, except_id: int | None = None
 ) -> None:
     table = TABLES[record_type.name]
     key_columns = [column_for(record_type.by_name[name]) for name in record_type.key_columns]

@@ -7,14 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session
 
-from . import models
 from . import recordtypes as rt
 from .audit import plain
+from .tables import retired_rows as retired
+
+if TYPE_CHECKING:
+    from .session import Database
 
 
 def row_text(values: Mapping[str, Any], columns: Iterable[str]) -> str:
@@ -27,12 +29,11 @@ def _fingerprint(record_type: rt.RecordType, values: Mapping[str, Any]) -> str:
     return hashlib.sha256(row_text(values, record_type.columns).encode()).hexdigest()
 
 
-def retire(session: Session, record_type: rt.RecordType, before: dict) -> None:
+def retire(session: Database, record_type: rt.RecordType, before: dict) -> None:
     fingerprint = _fingerprint(record_type, before)
-    retired = models.RetiredRow
     name = record_type.type_name
     found = session.execute(
-        select(retired.id).where(retired.record_type == name, retired.fingerprint == fingerprint)
+        select(retired.c.id).where(retired.c.record_type == name, retired.c.fingerprint == fingerprint)
     ).first()
     if found is None:
         session.execute(
@@ -45,37 +46,34 @@ def retire(session: Session, record_type: rt.RecordType, before: dict) -> None:
         )
 
 
-def unretire(session: Session, record_type: rt.RecordType, after: dict) -> None:
+def unretire(session: Database, record_type: rt.RecordType, after: dict) -> None:
     """A record amended back to values once retired makes them current again."""
-    retired = models.RetiredRow
     session.execute(
         delete(retired).where(
-            retired.record_type == record_type.type_name, retired.fingerprint == _fingerprint(record_type, after)
+            retired.c.record_type == record_type.type_name, retired.c.fingerprint == _fingerprint(record_type, after)
         )
     )
 
 
-def retired_rows(session: Session, record_type: rt.RecordType) -> list[dict]:
+def retired_rows(session: Database, record_type: rt.RecordType) -> list[dict]:
     """The bundle values of the rows of `record_type` that corrections retired."""
-    retired = models.RetiredRow
-    return list(session.scalars(select(retired.values).where(retired.record_type == record_type.type_name)))
+    return list(session.scalars(select(retired.c["values"]).where(retired.c.record_type == record_type.type_name)))
 
 
-def restore_retired(session: Session, record_type: rt.RecordType, rows: Iterable[dict]) -> None:
+def restore_retired(session: Database, record_type: rt.RecordType, rows: Iterable[dict]) -> None:
     """Forget the retirement of `rows` (an import with --restore brought them back)."""
     for row in rows:
         unretire(session, record_type, row)
 
 
-def rewrite(session: Session, row_id: int, record_type: rt.RecordType, values: dict) -> None:
+def rewrite(session: Database, row_id: int, record_type: rt.RecordType, values: dict) -> None:
     """Give a retired row new values (an erasure took a person out of them), under their
     fingerprint; dropped when the same values are retired already."""
-    retired = models.RetiredRow
     fingerprint = _fingerprint(record_type, values)
-    same = select(retired.id).where(
-        retired.record_type == record_type.type_name, retired.fingerprint == fingerprint, retired.id != row_id
+    same = select(retired.c.id).where(
+        retired.c.record_type == record_type.type_name, retired.c.fingerprint == fingerprint, retired.c.id != row_id
     )
     if session.execute(same).first() is not None:
-        session.execute(delete(retired).where(retired.id == row_id))
+        session.execute(delete(retired).where(retired.c.id == row_id))
     else:
-        session.execute(update(retired).where(retired.id == row_id).values(values=values, fingerprint=fingerprint))
+        session.execute(update(retired).where(retired.c.id == row_id).values(values=values, fingerprint=fingerprint))

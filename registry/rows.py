@@ -4,23 +4,26 @@ refs and codes, a course with its co-teachers. Every list, export and lookup rea
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from sqlalchemy import Connection, FromClause, Table, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import FromClause, Table, func, select
 
-from . import models
 from . import recordtypes as rt
 from .bundle.tables import REFERENCED, SEPARATE, TABLES, column_for, stored_fields
 from .errors import Invalid, NotFound
+from .session import dialect_name, transaction_cache
+from .tables import course_co_teachers, people
+
+if TYPE_CHECKING:
+    from .session import Database
 
 
-def bundle_rows(session: Session, record_type: rt.RecordType) -> Iterator[dict[str, Any]]:
+def bundle_rows(session: Database, record_type: rt.RecordType) -> Iterator[dict[str, Any]]:
     """The records of one type as bundle rows (references as refs and codes), sorted by key."""
     return rows_where(session, record_type)
 
 
-def rows_where(session: Session, record_type: rt.RecordType, *conditions) -> Iterator[dict[str, Any]]:
+def rows_where(session: Database, record_type: rt.RecordType, *conditions) -> Iterator[dict[str, Any]]:
     """Like bundle_rows, for the records that meet `conditions` on the record's table."""
     table = TABLES[record_type.name]
     hidden = {"notes"} if record_type is rt.SESSION and not notes_readable(session) else set()
@@ -52,35 +55,35 @@ def with_refs(table: Table, fields: list[rt.Field], prefix: str = "ref") -> tupl
     return query_from, selected
 
 
-def notes_readable(session) -> bool:
+def notes_readable(session: Database) -> bool:
     """Whether this connection may read the sessions' confidential notes (on PostgreSQL a
     supervisor's role may not: rows are then read without them)."""
-    if "notes_readable" not in session.info:
-        connection = session if isinstance(session, Connection) else session.connection()
-        readable = connection.dialect.name != "postgresql" or session.execute(
+    rights = transaction_cache(session, "login_rights")
+    if "notes_readable" not in rights:
+        readable = dialect_name(session) != "postgresql" or session.execute(
             select(func.has_column_privilege("supervision_sessions", "notes", "SELECT"))
         ).scalar()
-        session.info["notes_readable"] = bool(readable)
-    return session.info["notes_readable"]
+        rights["notes_readable"] = bool(readable)
+    return rights["notes_readable"]
 
 
-def require_notes_readable(session, what: str, why: str) -> None:
+def require_notes_readable(session: Database, what: str, why: str) -> None:
     """Refuse `what`, before anything is read or written, when this connection may not
     read the sessions' confidential notes (governance and supervisors on PostgreSQL)."""
     if not notes_readable(session):
         raise Invalid(f"{what}: this database login may not read session notes ({why})")
 
 
-def _co_teachers(session: Session) -> dict[int, list[str]]:
-    co = models.CourseCoTeacher
+def _co_teachers(session: Database) -> dict[int, list[str]]:
+    co = course_co_teachers.c
     result: dict[int, list[str]] = defaultdict(list)
-    query = select(co.course_id, models.Person.ref).join(models.Person, models.Person.id == co.person_id)
-    for course_id, ref in session.execute(query.order_by(co.course_id, models.Person.ref)):
+    query = select(co.course_id, people.c.ref).join(people, people.c.id == co.person_id)
+    for course_id, ref in session.execute(query.order_by(co.course_id, people.c.ref)):
         result[course_id].append(ref)
     return result
 
 
-def find_row(session: Session, record_type: rt.RecordType, key: str, *, with_id: bool = False) -> dict:
+def find_row(session: Database, record_type: rt.RecordType, key: str, *, with_id: bool = False) -> dict:
     """One keyed record (a person, organisation, programme or course: named by its ref or
     code, its integer id kept inside unless `with_id`) as bundle values, or NotFound."""
     (key_name,) = record_type.key_columns

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Mapping
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any, Mapping
 
 from . import locks
 from . import recordtypes as rt
@@ -16,6 +14,9 @@ from .bundle import agreement
 from .bundle.scope import Scope
 from .errors import Invalid
 from .records import add_record
+
+if TYPE_CHECKING:
+    from .session import Database
 
 
 @dataclass
@@ -27,7 +28,7 @@ class Logged:
 
 
 def log_session(
-    session: Session,
+    session: Database,
     *,
     supervisor: str,
     supervisees: list[str],
@@ -74,7 +75,7 @@ def log_session(
     return Logged(rows, list(dict.fromkeys(warnings)))
 
 
-def session_warnings(session: Session, values: Mapping[str, Any]) -> list[str]:
+def session_warnings(session: Database, values: Mapping[str, Any]) -> list[str]:
     """What a session's record does not say by itself: its supervisor was not qualified
     to supervise on the day, or no supervision link of the two was current."""
     return [message for _, _, message in agreement.session_warnings(Scope.for_record(session, rt.SESSION, values))]

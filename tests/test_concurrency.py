@@ -110,7 +110,7 @@ def _expected_rows(bundles) -> dict[str, int]:
     for directory, _ in bundles:
         with (directory / "courses.csv").open(newline="", encoding="utf-8") as handle:
             co_teachers += sum(len([c for c in row["co_teachers"].split(";") if c]) for row in csv.DictReader(handle))
-    expected[CourseCoTeacher.__tablename__] = co_teachers
+    expected[CourseCoTeacher.__table__.name] = co_teachers
     return expected
 
 

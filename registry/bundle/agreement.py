@@ -222,16 +222,18 @@ def outcomes_beyond_courses(scope: Scope) -> Found:
     """Given outcomes measured on more participants than completed their course (or took
     part, when completion is not recorded), and given courses whose completion falls below
     an outcome already measured."""
-    outcomes, courses = scope.given(rt.COURSE_OUTCOME), scope.others(rt.COURSE)
+    outcomes = scope.given(rt.COURSE_OUTCOME)
     if outcomes is not None:
+        courses = scope.others(rt.COURSE)
         query = select(outcomes.c.line, outcomes.c.course, outcomes.c.measured, courses.c.completed, courses.c.participants)
         query = query.join(courses, courses.c.code == outcomes.c.course).order_by(outcomes.c.line)
         for line, code, measured, completed, participants in scope.db.execute(query):
             message = outcome_beyond_course(measured, code, completed, participants)
             if message:
                 yield rt.COURSE_OUTCOME, line, message
-    given_courses, measured = scope.given(rt.COURSE), scope.others(rt.COURSE_OUTCOME)
+    given_courses = scope.given(rt.COURSE)
     if given_courses is not None and outcomes is None:
+        measured = scope.others(rt.COURSE_OUTCOME)
         query = select(given_courses.c.line, given_courses.c.code, func.max(measured.c.measured), given_courses.c.completed,
                        given_courses.c.participants).join(measured, measured.c.course == given_courses.c.code)
         query = query.group_by(given_courses.c.line, given_courses.c.code, given_courses.c.completed, given_courses.c.participants)

@@ -11,13 +11,12 @@ message comes from the validation layer.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import Connection, Table, and_, exists, func, select
-from sqlalchemy.orm import Session
 
-from .. import models
 from .. import recordtypes as rt
+from .. import tables
 from ..lineage_guard import Lineage, hold_lineages, loop_refused, registry_lineage, stored_loops
 from ..validate import (
     STAGE_NEEDED,
@@ -31,11 +30,13 @@ from ..validate import (
     unknown_region,
 )
 from .agreement import bundle_errors
-from .reader import Problems
-from .staging import BATCH, Staged, Staging
 from .tables import REFERENCED, stored_fields
 
-Database = Connection | Session
+if TYPE_CHECKING:
+    # Only an import reads and stages bundle files: a command checking one record loads neither.
+    from ..session import Database
+    from .reader import Problems
+    from .staging import Staged, Staging
 
 # --- rules shared by commands and import ----------------------------------------------
 
@@ -45,7 +46,7 @@ def stage_book(
 ) -> StageBook:
     """The stage histories of the registry (of some `people` in one `programme`), with a
     bundle's staged stages, which replace the registry's record of the same stage."""
-    person, programmes, stages = models.Person.__table__, models.Programme.__table__, models.Stage.__table__
+    person, programmes, stages = tables.people, tables.programmes, tables.stages
     query = (
         select(person.c.ref, programmes.c.code, stages.c.stage, stages.c.attained_on)
         .join(person, person.c.id == stages.c.person_id)
@@ -82,7 +83,7 @@ def lineage_cycles(edges: Lineage) -> Iterator[tuple[int, str]]:
 
 def region_unknown(region, bundle_organisations: Table | None = None):
     """SQL: no organisation of the registry (nor of the bundle) is in `region`."""
-    organisations = models.Organisation.__table__
+    organisations = tables.organisations
     condition = ~exists().where(organisations.c.region == region)
     if bundle_organisations is not None:
         condition = and_(condition, ~exists().where(bundle_organisations.c.region == region))
@@ -92,7 +93,7 @@ def region_unknown(region, bundle_organisations: Table | None = None):
 def registry_emails():
     """The registry's people who have an email, with the email in lower case as `key`;
     materialised, so that matching many emails is one indexed join, not a scan each."""
-    people = models.Person.__table__
+    people = tables.people
     lowered = select(people.c.ref, people.c.email, func.lower(people.c.email).label("key"))
     return lowered.where(people.c.email.is_not(None)).cte("registry_emails").prefix_with("MATERIALIZED")
 
@@ -101,7 +102,7 @@ def email_held_by_another(email, ref, bundle_people: Table | None = None, holder
     """SQL, on the registry's people (or `holders`, from registry_emails()): holds `email`,
     ignoring case, but is not `ref` (and, when the bundle's people are given, is not
     given another email there)."""
-    people = models.Person.__table__ if holders is None else holders
+    people = tables.people if holders is None else holders
     held = func.lower(people.c.email) if holders is None else holders.c.key
     condition = and_(held == func.lower(email), people.c.ref != ref)
     if bundle_people is not None:
@@ -140,6 +141,8 @@ def cross_record_errors(staging: Staging, problems: Problems) -> None:
 
 
 def _duplicates(connection: Connection, table, keys: list[str]) -> Iterator[tuple[int, str]]:
+    from .staging import BATCH
+
     first = table.alias("first")
     same_key = and_(*[first.c[k] == table.c[k] for k in keys])
     query = (
@@ -164,6 +167,8 @@ def _dangling_references(staging: Staging, staged: Staged, problems: Problems) -
 def _dangling(
     staging: Staging, problems: Problems, table: Table, column: str, field_name: str, kind: str
 ) -> Iterator[tuple[int, str]]:
+    from .staging import BATCH
+
     if kind in problems.unreadable_files:
         return
     target, key = REFERENCED[kind]

@@ -23,17 +23,17 @@ Three scopes, so that one rule serves the command line, corrections, import and
 from __future__ import annotations
 
 import weakref
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from sqlalchemy import Column, Connection, Date, cast, FromClause, Index, Integer, String, Table, exists, literal, null, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import Column, Date, cast, FromClause, Index, Integer, String, Table, exists, literal, null, select, union_all
 
-from .. import models
 from .. import recordtypes as rt
+from .. import tables
 from ..rows import with_refs
 from .tables import TABLES, fill_stored_defaults, stored_fields
 
-Database = Connection | Session
+if TYPE_CHECKING:
+    from ..session import Database
 # The line of a record of the registry, which has none (typed, for PostgreSQL's UNIONs).
 _NO_LINE = cast(null(), Integer)
 # The columns looked up in each kind of record the rules judge against.
@@ -78,7 +78,7 @@ def registry_rows(record_type: rt.RecordType, *, line_is_id: bool = False):
 def registry_co_teachers(*, line_is_id: bool = False):
     """The co-teachers of the registry's courses: line (NULL, or the course's id), code,
     person and the course's start_on."""
-    course, co, people = models.Course.__table__, models.CourseCoTeacher.__table__, models.Person.__table__
+    course, co, people = tables.courses, tables.course_co_teachers, tables.people
     return (
         select(
             (course.c.id if line_is_id else _NO_LINE).label("line"),

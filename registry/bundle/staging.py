@@ -31,7 +31,7 @@ from sqlalchemy import (
 
 from .. import recordtypes as rt
 from .. import retired
-from ..models import REF
+from ..tables import REF
 from .reader import KIND_OF, BundleFile, Row
 from .tables import REFERENCED, REFERRED_TYPES, TABLES, fill_stored_defaults, stored_fields
 from .temporary import insert_many, temporary_table

@@ -11,32 +11,32 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from .. import models
 from .. import recordtypes as rt
+from .. import tables
 
 TABLES: dict[str, Table] = {
-    rt.ORGANISATION.name: models.Organisation.__table__,
-    rt.PROGRAMME.name: models.Programme.__table__,
-    rt.PERSON.name: models.Person.__table__,
-    rt.STAGE.name: models.Stage.__table__,
-    rt.TRAINING.name: models.Training.__table__,
-    rt.SUPERVISION.name: models.SupervisionLink.__table__,
-    rt.SESSION.name: models.SupervisionSession.__table__,
-    rt.CPD.name: models.CpdActivity.__table__,
-    rt.RETREAT.name: models.Retreat.__table__,
-    rt.COURSE.name: models.Course.__table__,
-    rt.NOMINATION.name: models.Nomination.__table__,
-    rt.STATUS_CHANGE.name: models.StatusChange.__table__,
-    rt.ASSESSMENT.name: models.Assessment.__table__,
-    rt.COURSE_OUTCOME.name: models.CourseOutcome.__table__,
+    rt.ORGANISATION.name: tables.organisations,
+    rt.PROGRAMME.name: tables.programmes,
+    rt.PERSON.name: tables.people,
+    rt.STAGE.name: tables.stages,
+    rt.TRAINING.name: tables.training,
+    rt.SUPERVISION.name: tables.supervision_links,
+    rt.SESSION.name: tables.supervision_sessions,
+    rt.CPD.name: tables.cpd_activities,
+    rt.RETREAT.name: tables.retreats,
+    rt.COURSE.name: tables.courses,
+    rt.NOMINATION.name: tables.nominations,
+    rt.STATUS_CHANGE.name: tables.status_history,
+    rt.ASSESSMENT.name: tables.assessments,
+    rt.COURSE_OUTCOME.name: tables.course_outcomes,
 }
 
 # Where a reference is looked up: table and its identifying column.
 REFERENCED = {
-    "person": (models.Person.__table__, "ref"),
-    "organisation": (models.Organisation.__table__, "code"),
-    "programme": (models.Programme.__table__, "code"),
-    "course": (models.Course.__table__, "code"),
+    "person": (tables.people, "ref"),
+    "organisation": (tables.organisations, "code"),
+    "programme": (tables.programmes, "code"),
+    "course": (tables.courses, "code"),
 }
 
 # The record types that others refer to, by the name their references use.
