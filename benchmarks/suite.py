@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -59,11 +60,15 @@ def measure_import(backend: str, size: int, work: Path, runs: int, bundle: Path,
     return record(backend, size, "import", samples, f"{rows:,} rows", rows=rows), db, floor_target
 
 
+def outputs(work: Path, backend: str) -> tuple[Path, Path]:
+    """Where `export` and `report annual` write, named after this process."""
+    return work / f"export-{os.getpid()}-{backend}", work / f"annual-{os.getpid()}-{backend}.html"
+
+
 def report_steps(base: list[str], backend: str, floor_target: str, work: Path, anonymise: bool) -> list[Step]:
     today = dt.date.today().isoformat()
     floor = [sys.executable, str(HERE / "floor.py"), backend, floor_target, today]
-    export = work / f"export-{backend}"
-    annual = work / f"annual-{backend}.html"
+    export, annual = outputs(work, backend)
     leaving = _leaving(base, today)
     steps = [
         Step("cpd compliance", [*base, "cpd", "compliance", "--as-of", today, "--format", "json"]),
@@ -151,6 +156,9 @@ def measure_size(backend: str, size: int, work: Path, options: dict) -> tuple[li
         results += [record(backend, size, name, runs_of, "one new row each run") for name, runs_of in logs.items()]
     finally:
         drop_database(backend, size, work)
+        export, annual = outputs(work, backend)
+        shutil.rmtree(export, ignore_errors=True)
+        annual.unlink(missing_ok=True)
     root, slowest, group = measure_help(cli, options["groups"], runs)
     results.append(record(backend, size, "--help", root))
     note = f"`{group} --help`, of {len(options['groups'])} groups"
