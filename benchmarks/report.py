@@ -50,7 +50,10 @@ def growth_table(results: list[dict], judge: str) -> str:
 
 
 def loads_text(loads: list[dict], cores: int) -> str:
-    said = ", ".join(f"{entry['load']:.1f} ({entry['backend']}, {entry['size']:,})" for entry in loads)
+    said = ", ".join(
+        f"{entry['load']:.1f} ({entry['size']:,} people: {', '.join(entry.get('backends') or [entry['backend']])})"
+        for entry in loads
+    )
     return f"load average (1 minute) at the start of each part, on {cores} cores: {said}"
 
 

@@ -13,7 +13,8 @@ of the import into its own. Then each command runs as its own process, as a user
 it, --runs times (at least 3): the reports round by round, each read-only command
 beside its SQL floor (benchmarks/floor.py, checked to give the same answer), then
 `supervision log`, `cpd log` and `retreat log` (a new row each run), `--help` and the
-`--help` of every group. Sizes run one after the other, each on SQLite then PostgreSQL.
+`--help` of every group; each command on SQLite beside the same on PostgreSQL, so that
+the two meet the same load. Sizes run one after the other.
 
 It prints the figures (median of the runs, lowest–highest, CPU time, peak memory),
 which targets are met, and how time grows per person from the smallest size to the
@@ -72,11 +73,16 @@ def merged(run: dict, earlier: dict) -> dict:
     """`run` with the records of `earlier` that it has not measured again."""
     measured = {(r["backend"], r["size"]) for r in run["results"]}
     run["results"] = [r for r in earlier["results"] if (r["backend"], r["size"]) not in measured] + run["results"]
-    run["loads"] = [e for e in earlier["loads"] if (e["backend"], e["size"]) not in measured] + run["loads"]
+    run["loads"] = [e for e in earlier["loads"] if not measured & set(load_key(e))] + run["loads"]
     run["errors"] = run["errors"] or earlier.get("errors")
     run["runs"] = min(run["runs"], earlier["runs"])
     run["code"], run["date"] = joined(earlier["code"], run["code"]), joined(earlier["date"], run["date"])
     return run
+
+
+def load_key(entry: dict) -> list[tuple[str, int]]:
+    """The parts of a run a load average was read at the start of."""
+    return [(backend, entry["size"]) for backend in entry.get("backends") or [entry["backend"]]]
 
 
 def joined(earlier: str | None, now: str | None) -> str | None:
@@ -86,21 +92,20 @@ def joined(earlier: str | None, now: str | None) -> str | None:
     return f"{earlier} (earlier sizes) and {now}"
 
 
-def measure_all(run: dict, sizes: list[int], backends: list[str], work: Path, args) -> None:
+def measure_all(run: dict, sizes: list[int], backends: list[str], work: Path, args) -> dict:
+    """`run` with the records of each size measured on `backends` (saved after each)."""
     if not sizes:
-        return
+        return run
     options = {"runs": args.runs, "anonymise": args.anonymise, "groups": help_groups(registry_command())}
     run["code"] = joined(run["code"], code_version(HERE))
     run["date"] = joined(run["date"], dt.date.today().isoformat())
     for size in sizes:
-        for backend in backends:
-            print(f"measuring {size:,} people on {backend}, {args.runs} runs ...", file=sys.stderr)
-            results, load = measure_size(backend, size, work, options)
-            run["results"] = [r for r in run["results"] if (r["backend"], r["size"]) != (backend, size)] + results
-            run["loads"] = [e for e in run["loads"] if (e["backend"], e["size"]) != (backend, size)]
-            run["loads"].append({"backend": backend, "size": size, "load": load})
-            if args.save:
-                Path(args.save).write_text(json.dumps(run, indent=1))
+        print(f"measuring {size:,} people on {', '.join(backends)}, {args.runs} runs ...", file=sys.stderr)
+        results, load = measure_size(size, backends, work, options)
+        run = merged({**run, "results": results, "loads": [{"backends": backends, "size": size, "load": load}]}, run)
+        if args.save:
+            Path(args.save).write_text(json.dumps(run, indent=1))
+    return run
 
 
 def measure_errors(run: dict, work: Path, args) -> None:
@@ -137,7 +142,7 @@ def main() -> None:
     run = new_run(args.runs)
     for path in args.load:
         run = merged(run, json.loads(Path(path).read_text()))
-    measure_all(run, sizes, backends, work, args)
+    run = measure_all(run, sizes, backends, work, args)
     if args.import_errors:
         measure_errors(run, work, args)
     text = document(run, args.judge)

@@ -11,7 +11,10 @@ import csv
 import datetime as dt
 import os
 import shutil
+import subprocess
 from pathlib import Path
+
+from measure import registry_command
 
 PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PG_CONNINFO = "host=127.0.0.1 user=postgres dbname=test"
@@ -53,12 +56,11 @@ def bundle_for(size: int, work: Path) -> tuple[Path, int]:
     """The generated bundle of `size` people (seed 1), made once and kept in the work
     folder, and how many rows its files hold."""
     folder = work / f"bundle-{size}"
-    if not (folder / "people.csv").exists():
-        from mbp_registry.fixtures.generate import generate_bundle
-
+    if not (folder / "people.csv").exists():  # made by its own process, to keep this one small
         making = work / f"bundle-{size}.{os.getpid()}"
         shutil.rmtree(making, ignore_errors=True)
-        generate_bundle(making, people=size, seed=SEED)
+        generate = ["fixtures", "generate", str(making), "--people", str(size), "--seed", str(SEED)]
+        subprocess.run([*registry_command(), *generate], check=True, stdout=subprocess.DEVNULL)
         making.rename(folder)
     rows = 0
     for path in folder.glob("*.csv"):
