@@ -49,22 +49,22 @@ def growth_table(results: list[dict], judge: str) -> str:
     return "\n".join(lines) if len(lines) > 2 else "(one size only: no growth to show)"
 
 
-def loads_text(loads: list[dict], cores: int) -> str:
-    said = ", ".join(
-        f"{entry['load']:.1f} ({entry['size']:,} people: {', '.join(entry.get('backends') or [entry['backend']])})"
-        for entry in loads
-    )
-    return f"load average (1 minute) at the start of each part, on {cores} cores: {said}"
+def parts_table(parts: list[dict], cores: int) -> str:
+    lines = [f"| people | databases | measured on | code at commit | load average (1 minute) at the start, {cores} cores |",
+             "|---|---|---|---|---|"]
+    for part in parts:
+        lines.append(f"| {part['size']:,} | {', '.join(part['backends'])} | {part['date']} | {part['code']} | {part['load']:.1f} |")
+    return "\n".join(lines)
 
 
 def document(run: dict, judge_option: str) -> str:
     """The whole Markdown of a run: what was measured how, then the tables."""
     results, errors = run["results"], run.get("errors")
-    judge = judge_by([entry["load"] for entry in run["loads"]], run["cores"]) if judge_option == "auto" else judge_option
+    judge = judge_by([part["load"] for part in run["parts"]], run["cores"]) if judge_option == "auto" else judge_option
     parts = [
-        f"Measured {run['date']} on {run['machine']}; code at commit {run['code']}; "
-        f"each figure the median of {run['runs']} runs, lowest–highest in brackets.",
-        loads_text(run["loads"], run["cores"]) + ".",
+        f"Machine: {run['machine']}. Each figure is the median of {run['runs']} runs, the lowest and highest "
+        "in brackets.",
+        parts_table(run["parts"], run["cores"]),
         f"Targets are judged by {FIGURE_NAMES[judge]} on SQLite"
         + (" (the machine was busy)" if judge == "cpu" else "")
         + "; on PostgreSQL by wall time, as the CPU time of the command leaves out the server's.",

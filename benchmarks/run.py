@@ -57,39 +57,28 @@ def arguments():
 
 
 def new_run(runs: int) -> dict:
-    return {
-        "date": None,
-        "machine": machine(),
-        "cores": cores(),
-        "code": None,
-        "runs": runs,
-        "loads": [],
-        "results": [],
-        "errors": None,
-    }
+    """A run: its records, and its parts (a size on some databases: when, at which
+    commit, the load average at the start)."""
+    return {"machine": machine(), "cores": cores(), "runs": runs, "parts": [], "results": [], "errors": None}
+
+
+def parts_of(run: dict) -> list[dict]:
+    """The parts of a saved run (one saved before parts were kept: from its loads)."""
+    if "parts" in run:
+        return run["parts"]
+    return [{"size": entry["size"], "backends": entry.get("backends") or [entry["backend"]], "load": entry["load"],
+             "code": run["code"], "date": run["date"]} for entry in run["loads"]]
 
 
 def merged(run: dict, earlier: dict) -> dict:
     """`run` with the records of `earlier` that it has not measured again."""
     measured = {(r["backend"], r["size"]) for r in run["results"]}
     run["results"] = [r for r in earlier["results"] if (r["backend"], r["size"]) not in measured] + run["results"]
-    run["loads"] = [e for e in earlier["loads"] if not measured & set(load_key(e))] + run["loads"]
+    kept = [p for p in parts_of(earlier) if not measured & {(backend, p["size"]) for backend in p["backends"]}]
+    run["parts"] = sorted(kept + run["parts"], key=lambda part: part["size"])
     run["errors"] = run["errors"] or earlier.get("errors")
     run["runs"] = min(run["runs"], earlier["runs"])
-    run["code"], run["date"] = joined(earlier["code"], run["code"]), joined(earlier["date"], run["date"])
     return run
-
-
-def load_key(entry: dict) -> list[tuple[str, int]]:
-    """The parts of a run a load average was read at the start of."""
-    return [(backend, entry["size"]) for backend in entry.get("backends") or [entry["backend"]]]
-
-
-def joined(earlier: str | None, now: str | None) -> str | None:
-    """Where the figures come from, when some are from an earlier run."""
-    if earlier is None or now is None or earlier == now:
-        return now or earlier
-    return f"{earlier} (earlier sizes) and {now}"
 
 
 def measure_all(run: dict, sizes: list[int], backends: list[str], work: Path, args) -> dict:
@@ -97,12 +86,12 @@ def measure_all(run: dict, sizes: list[int], backends: list[str], work: Path, ar
     if not sizes:
         return run
     options = {"runs": args.runs, "anonymise": args.anonymise, "groups": help_groups(registry_command())}
-    run["code"] = joined(run["code"], code_version(HERE))
-    run["date"] = joined(run["date"], dt.date.today().isoformat())
+    code = code_version(HERE)
     for size in sizes:
         print(f"measuring {size:,} people on {', '.join(backends)}, {args.runs} runs ...", file=sys.stderr)
         results, load = measure_size(size, backends, work, options)
-        run = merged({**run, "results": results, "loads": [{"backends": backends, "size": size, "load": load}]}, run)
+        part = {"size": size, "backends": backends, "load": load, "code": code, "date": dt.date.today().isoformat()}
+        run = merged({**run, "results": results, "parts": [part]}, run)
         if args.save:
             Path(args.save).write_text(json.dumps(run, indent=1))
     return run

@@ -106,7 +106,13 @@ def test_errors_benchmark_verdict():
     assert targets.errors_row(None) == []
 
 
-def test_figures_from_two_runs_say_both_commits():
-    assert run.joined(None, "abc") == "abc"
-    assert run.joined("abc", "abc") == "abc"
-    assert run.joined("abc", "def") == "abc (earlier sizes) and def"
+def test_a_size_measured_again_replaces_the_earlier_records_and_part():
+    earlier = {"runs": 3, "code": "abc", "date": "2026-12-01", "errors": None,
+               "loads": [{"backend": "sqlite", "size": 1_000, "load": 0.5}, {"backend": "sqlite", "size": 50_000, "load": 9.0}],
+               "results": [record("export", 1_000, wall=(1, 1, 1)), record("export", 50_000, wall=(9, 9, 9))]}
+    now = {"runs": 5, "errors": None, "results": [record("export", 50_000, wall=(7, 7, 7))],
+           "parts": [{"size": 50_000, "backends": ["sqlite"], "load": 1.0, "code": "def", "date": "2026-12-03"}]}
+    run.merged(now, earlier)
+    assert [(r["size"], r["wall"]) for r in now["results"]] == [(1_000, [1, 1, 1]), (50_000, [7, 7, 7])]
+    assert [(p["size"], p["code"], p["load"]) for p in now["parts"]] == [(1_000, "abc", 0.5), (50_000, "def", 1.0)]
+    assert now["runs"] == 3
