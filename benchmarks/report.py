@@ -31,9 +31,14 @@ def figures_table(results: list[dict], backend: str) -> str:
 
 
 def targets_table(results: list[dict], judge: str, errors: dict | None) -> str:
+    rows = target_rows(results, judge, errors)
     lines = ["| target | judged by | measured: median (lowest–highest) | verdict |", "|---|---|---|---|"]
-    for row in target_rows(results, judge, errors):
+    for row in rows:
         lines.append(f"| {row['target']} | {FIGURE_NAMES[row['figure']]} | {row['measured']} | {row['verdict']} |")
+    met = sum(row["verdict"].startswith("met") for row in rows)
+    missed = sum(row["verdict"].startswith("MISSED") for row in rows)
+    unmeasured = len(rows) - met - missed
+    lines.append(f"\n{met} met, {missed} missed" + (f", {unmeasured} not measured." if unmeasured else "."))
     return "\n".join(lines)
 
 
@@ -61,17 +66,21 @@ def document(run: dict, judge_option: str) -> str:
     """The whole Markdown of a run: what was measured how, then the tables."""
     results, errors = run["results"], run.get("errors")
     judge = judge_by([part["load"] for part in run["parts"]], run["cores"]) if judge_option == "auto" else judge_option
+    loads = ", ".join(f"{part['load']:.1f} ({part['size']:,} people)" for part in run["parts"])
     parts = [
         f"Machine: {run['machine']}. Each figure is the median of {run['runs']} runs, the lowest and highest "
         "in brackets.",
         parts_table(run["parts"], run["cores"]),
-        f"Targets are judged by {FIGURE_NAMES[judge]} on SQLite"
-        + (" (the machine was busy)" if judge == "cpu" else "")
-        + "; on PostgreSQL by wall time, as the CPU time of the command leaves out the server's.",
     ]
     for backend in ("sqlite", "postgresql"):
         if sizes_of(results, backend):
             parts.append(f"### {backend}\n\n{figures_table(results, backend)}")
-    parts.append(f"### Against the targets\n\n{targets_table(results, judge, errors)}")
+    judged = (
+        f"Judged by {FIGURE_NAMES[judge]} on SQLite: the load average at the start was {loads} on "
+        f"{run['cores']} cores ({'busy' if judge == 'cpu' else 'quiet'}; wall time is the judge only when every "
+        "part began with less work than cores). On PostgreSQL by wall time, as the CPU time of a command "
+        "leaves out the server's."
+    )
+    parts.append(f"### Against the targets\n\n{judged}\n\n{targets_table(results, judge, errors)}")
     parts.append(f"### Growth with the number of people\n\n{growth_table(results, judge)}")
     return "\n\n".join(parts) + "\n"
