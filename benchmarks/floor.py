@@ -11,6 +11,10 @@ is practising and needs 12, until the last of that work leaves the window.
 
     python benchmarks/floor.py sqlite PATH AS_OF
     python benchmarks/floor.py postgresql CONNINFO AS_OF
+
+With a number of days after AS_OF, it is the floor for `cpd due --within DAYS`: the
+same statement, and only the compliant people who lapse within those days, soonest
+first (person and lapses_on).
 """
 
 from __future__ import annotations
@@ -153,7 +157,14 @@ def report(rows, work: dict) -> list[dict]:
     return result
 
 
-def main(backend: str, target: str, as_of_text: str) -> None:
+def due(people: list[dict], as_of: dt.date, within: int) -> list[dict]:
+    """Who lapses within `within` days of `as_of`, soonest first (then by person)."""
+    last = (as_of + dt.timedelta(days=within)).isoformat()
+    lapsing = [p for p in people if p["compliant"] and p["lapses_on"] is not None and p["lapses_on"] <= last]
+    return [{"person": p["person"], "lapses_on": p["lapses_on"]} for p in sorted(lapsing, key=lambda p: (p["lapses_on"], p["person"]))]
+
+
+def main(backend: str, target: str, as_of_text: str, within: str | None = None) -> None:
     as_of = dt.date.fromisoformat(as_of_text)
     start = as_of - dt.timedelta(days=WINDOW)
     literal = "'{}'" if backend == "sqlite" else "DATE '{}'"
@@ -182,9 +193,10 @@ def main(backend: str, target: str, as_of_text: str) -> None:
     rows = connection.execute(sql).fetchall()
     literal_as_of, literal_start = literal.format(as_of), literal.format(start)
     work = work_of(connection, WORK_SQL.format(as_of=literal_as_of, start=literal_start) + "ORDER BY 1, 2, 3, 4")
-    for row in report(rows, work):
+    people = report(rows, work)
+    for row in people if within is None else due(people, as_of, int(within)):
         print(json.dumps(row))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])
