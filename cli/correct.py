@@ -9,7 +9,8 @@ from .options import writing
 
 TYPE_HELP = (
     "TYPE is a bundle file's name without .csv: sessions, supervision (links), cpd, retreats, stages, "
-    "training, courses, course_outcomes, nominations, assessments, people, organisations, programmes. ID is the `id` shown by the "
+    "training, courses, course_outcomes, nominations, assessments, status_history, people, organisations, programmes. ID is "
+    "the `id` shown by the "
     "record lists, or the ref or code of a person, organisation, programme or course."
 )
 

@@ -254,6 +254,7 @@ STATUS_CHANGE = RecordType(
         Field("status", _choice(vocab.STATUSES), required=True),
         Field("organisation", REF, required=True, refers_to="organisation"),
     ),
+    past_only=("on",),
 )
 
 ASSESSMENT = RecordType(

@@ -270,6 +270,7 @@ DATED = (
     Dated(rt.RETREAT, "start_on", ("person",)),
     Dated(rt.NOMINATION, "nominated_on", ("person",)),
     Dated(rt.ASSESSMENT, "on", ("person", "assessor")),
+    Dated(rt.STATUS_CHANGE, "on", ("person",)),
 )
 # How a person taking part in a record is named in a message.
 _ROLE_WORDS = {"person": "", "co_teachers": "co-teacher ", "assessed_by": "assessor "}

@@ -175,3 +175,38 @@ def test_migration_0007_fills_the_history_from_todays_data(empty_db_url):
         ("UNKNOWN", day("1900-01-01"), "on_leave", "O"),
     ]
     engine.dispose()
+
+
+def test_a_bundle_history_dated_after_leaving_or_in_the_future_is_refused(run, service, tmp_path, empty_db_url):
+    """C left on 2026-01-20: a change of theirs dated after that cannot be true, and neither
+    can one in the future (the import would otherwise overwrite it to agree with people.csv)."""
+    from click.testing import CliRunner
+
+    from mbp_registry.cli.main import cli
+
+    ok(run, "export", str(tmp_path / "bundle"))
+    (tmp_path / "bundle" / "manifest.json").unlink()  # the bundle is edited by hand
+    future = (TODAY + dt.timedelta(days=3)).isoformat()
+    with open(tmp_path / "bundle" / "status_history.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.write(f"C,2026-02-01,active,S1\r\nA,{future},on_leave,S1\r\n")
+    lines = len((tmp_path / "bundle" / "status_history.csv").read_text(encoding="utf-8").splitlines())
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", empty_db_url, "init"]).exit_code == 0
+    refused = runner.invoke(cli, ["--db", empty_db_url, "import", str(tmp_path / "bundle")])
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        f"status_history.csv:{lines - 1}: on: 2026-02-01 is after 'C' left on 2026-01-20",
+        f"status_history.csv:{lines}: on: {future} is in the future",
+        "Error: the bundle has 2 error(s); nothing was imported",
+    ]
+
+
+def test_amend_cannot_date_a_change_after_the_person_left(run, service):
+    with service.connect() as connection:
+        (row_id,) = connection.execute(
+            text("SELECT h.id FROM status_history h JOIN people p ON p.id = h.person_id WHERE p.ref = 'C' ORDER BY h.\"on\"")
+        ).first()
+    assert_refused(
+        run, service, "amend", "status_history", str(row_id), "--set", "on=2026-02-01", "--reason", "typo",
+        error="on: 2026-02-01 is after 'C' left on 2026-01-20",
+    )

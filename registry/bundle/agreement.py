@@ -83,10 +83,13 @@ def dated_outside_service(scope: Scope) -> Found:
             outside = rows.c.day > people.c.left_on
             if dated.in_service:
                 outside = or_(outside, rows.c.day < people.c.joined_on)
+            # A person whose dates contradict each other (left before joining) is refused
+            # once, on their own record, and nothing is judged against those dates.
+            dates_agree = or_(people.c.joined_on.is_(None), people.c.left_on >= people.c.joined_on)
             query = (
                 select(rows.c.line, rows.c.ref, rows.c.day, people.c.left_on, people.c.joined_on)
                 .join(people, people.c.ref == rows.c.ref)
-                .where(outside)
+                .where(outside, dates_agree)
                 .order_by(rows.c.line)
             )
             for line, ref, day, left_on, joined_on in scope.db.execute(query):
