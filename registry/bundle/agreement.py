@@ -85,7 +85,9 @@ def dated_outside_service(scope: Scope) -> Found:
                 outside = or_(outside, rows.c.day < people.c.joined_on)
             # A person whose dates contradict each other (left before joining) is refused
             # once, on their own record, and nothing is judged against those dates.
-            dates_agree = or_(people.c.joined_on.is_(None), people.c.left_on >= people.c.joined_on)
+            dates_agree = or_(
+                people.c.joined_on.is_(None), people.c.left_on.is_(None), people.c.left_on >= people.c.joined_on
+            )
             query = (
                 select(rows.c.line, rows.c.ref, rows.c.day, people.c.left_on, people.c.joined_on)
                 .join(people, people.c.ref == rows.c.ref)
