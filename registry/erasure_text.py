@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, func, or_, select, update
+from sqlalchemy import Text, bindparam, cast, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import models
@@ -87,22 +87,31 @@ def scrub(session: Session, identity: Identity, anonymous: str) -> dict[str, set
 
 
 def _mentions(column, identity: Identity):
-    """SQL: the cell may name the person (the rows that `_replaced` then reads). SQLite's
-    lower() knows ASCII letters only, so a name or email with other letters is looked for
-    as it was written, and in lower, upper and title case; JSON cells also as JSON escapes
-    it."""
+    """SQL: the cell may name the person (the rows that `_replaced` then reads), in any
+    case. SQLite's lower() and LIKE know ASCII letters only, so each other letter is
+    looked for as any one character (`_like_pattern`); JSON cells also as JSON escapes it."""
     is_json = column in JSON_TEXT
     searched = cast(column, Text) if is_json else column
-    conditions = []
+    patterns = set()
     for needle in identity.needles():
-        if needle.isascii():
-            texts = {needle.lower(), _json_escaped(needle).lower()} if is_json else {needle.lower()}
-            conditions += [func.lower(searched).contains(text, autoescape=True) for text in texts]
-            continue
-        forms = {needle, needle.lower(), needle.upper(), needle.title()}
-        texts = forms | {_json_escaped(form) for form in forms} if is_json else forms
-        conditions += [searched.contains(text, autoescape=True) for text in texts]
-    return or_(*conditions)
+        patterns.add(_like_pattern(needle, escaped=False))
+        if is_json:
+            patterns.add(_like_pattern(needle, escaped=True))
+    return or_(*[searched.ilike(pattern, escape="\\") for pattern in sorted(patterns)])
+
+
+def _like_pattern(needle: str, *, escaped: bool) -> str:
+    """A LIKE pattern for `needle` anywhere in a text: its ASCII characters as they are
+    (LIKE's own `%`, `_` and `\\` escaped), any other letter as `_`, or with `escaped` as
+    the `_`s of its JSON escape (`\\u00f3`)."""
+    parts = []
+    for char in needle:
+        written = _json_escaped(char) if escaped else char
+        if not char.isascii():
+            parts.append("_" * len(written))
+        else:
+            parts.append("".join("\\" + c if c in "%_\\" else c for c in written))
+    return f"%{''.join(parts)}%"
 
 
 def _json_escaped(text: str) -> str:
