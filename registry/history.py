@@ -79,11 +79,12 @@ def _write(session: Database, rows: list[dict], replaced: list[int]) -> None:
         session.execute(insert(table), rows)
 
 
-def first_rows(person) -> list[dict]:
+def first_rows(person, today: dt.date) -> list[dict]:
     """The history of a person that has none, from the record as it is: their status from
     joining (active until left_on when they have left) and, when they have left, their
-    leaving status from left_on."""
-    start = person.joined_on or SINCE_RECORDS_BEGAN
+    leaving status from left_on. A change never takes effect in the future: someone
+    recorded before the day they join starts their history on `today`."""
+    start = min(person.joined_on or SINCE_RECORDS_BEGAN, today)
     base = {"person_id": person.id, "organisation_id": person.organisation_id}
     if person.status in GONE and person.left_on is not None and person.left_on > start:
         return [{**base, "on": start, "status": "active"}, {**base, "on": person.left_on, "status": person.status}]
@@ -114,7 +115,7 @@ def reconcile(session: Database, *, today: dt.date | None = None, person_ids: It
     replaced: list[int] = []
     for record in session.execute(query):
         if record.last_id is None:
-            rows += first_rows(record)
+            rows += first_rows(record, today)
         elif (record.last_status, record.last_organisation_id) != (record.status, record.organisation_id):
             on = max(record.left_on if record.status in GONE and record.left_on else today, record.last_on)
             rows.append(

@@ -210,3 +210,10 @@ def test_amend_cannot_date_a_change_after_the_person_left(run, service):
         run, service, "amend", "status_history", str(row_id), "--set", "on=2026-02-01", "--reason", "typo",
         error="on: 2026-02-01 is after 'C' left on 2026-01-20",
     )
+
+
+def test_someone_recorded_before_they_join_starts_their_history_today(run, service):
+    ok(run, "person", "add", "D", "--name", "Dee Dunn", "--organisation", "N1",
+       "--joined-on", (TODAY + dt.timedelta(days=40)).isoformat())  # fmt: skip
+    assert [row for row in _history(service) if row[0] == "D"] == [("D", TODAY, "active", "N1")]
+    assert "every record keeps the rules" in ok(run, "db", "check").output
