@@ -13,9 +13,10 @@ A password can reach a message in several forms, and each is hidden:
 import re
 from urllib.parse import unquote
 
-# The user information of a URL: the password runs to the last "@" of the line before
-# a ": " (the separator of messages), so that text after it is never taken for one.
-_PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]*:)(?:(?!:\s)[^\n])*(@)")
+# The user information of a URL: the password runs to the last "@" of the line. A host
+# and port (`://host:587` then "/", a quote, white space, ": " or the end) is no login,
+# so that the text of a message after it is never taken for a password.
+_PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]*:)(?!\d+(?:[/\s'\"?#]|:\s|$))[^\n]*(@)")
 # A key and its value in a query string (after "?" or "&"): the value ends at "&" or "#".
 _KEY = r"[\w.-]+?(?:%[0-9A-Fa-f]{2}[\w.-]*?)*"
 _IN_QUERY = re.compile(rf"(?P<key>(?<=[?&]){_KEY})(?P<equals>=|%3[dD])(?P<value>[^&#\s]*)")

@@ -107,3 +107,8 @@ def test_a_url_without_a_login_keeps_the_message_after_it():
     said = "the mail server smtp://mail.example.org:587 refused every recipient: ann@nhs.example: 550 no mailbox"
     assert mask_password(said) == said
     assert mask_password("smtp://u:s3cret@host:25: refused") == "smtp://u:***@host:25: refused"
+    # a password may hold ": " itself (and "@"): it runs to the last "@"
+    assert mask_password("smtps://u:se: cret@mail.example.org") == "smtps://u:***@mail.example.org"
+    assert mask_password("'smtps://u:p@ss: w@mail.example.org:notaport' is not") == (
+        "'smtps://u:***@mail.example.org:notaport' is not"
+    )
