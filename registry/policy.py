@@ -134,10 +134,19 @@ _INTEGERS = (
     "max_supervisees", "group_half_up_to", "new_teacher_years", "assessment_recent_years",
     "assessment_required_within_years",
 )
-# Settings bounded beyond "a number of at least 0": (least, most or None, unit said).
+# The range of each number: (least, most, unit said).
+# Each has a most, so that no number can overflow date arithmetic or a database integer.
 _BOUNDS = {
-    "window_days": (1, None, " of days"),
-    "group_half_up_to": (1, None, ""),
+    "window_days": (1, 3650, " of days"),
+    "cpd_hours": (0, 1000, " of hours"),
+    "cpd_event_hours": (0, 1000, " of hours"),
+    "retreat_days": (0, 366, " of days"),
+    "sessions_when_practising": (0, 1000, ""),
+    "sessions_when_not_practising": (0, 1000, ""),
+    "minutes_each_month": (0, 44640, " of minutes"),
+    "group_half_up_to": (1, 1000, ""),
+    "new_teacher_hours_per_course": (0, 100, " of hours"),
+    "max_supervisees": (0, 1000, ""),
     "new_teacher_years": (0, 50, " of years"),
     "assessment_recent_years": (1, 50, " of years"),
     "assessment_required_within_years": (0, 50, " of years"),
@@ -222,13 +231,11 @@ def _check(source: str, key: str, name: str, value: Any) -> Any:
         if not isinstance(value, list) or not (value or empty_allowed) or any(v not in allowed for v in value):
             raise bad(f"a list of {', '.join(allowed)}")
         return tuple(value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise bad("a number of at least 0")
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise bad("a finite number")
-    least, most, unit = _BOUNDS.get(name, (0, None, ""))
-    if value < least or (most is not None and value > most):
-        raise bad(f"a number{unit} of at least {least}" if most is None else f"a number{unit} from {least} to {most}")
+    least, most, unit = _BOUNDS[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not least <= value <= most:
+        raise bad(f"a number{unit} from {least} to {most}")
     integer = name in _INTEGERS
     if integer and int(value) != value:
         raise bad("a whole number")

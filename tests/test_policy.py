@@ -254,9 +254,27 @@ def test_a_monthly_rule_lapses_when_the_as_of_month_becomes_whole_after_a_mid_mo
     "text, error",
     [
         ("[cpd]\nminutes = 10\n", "policy bad.toml: unknown key 'cpd.minutes'"),
-        ('[cpd]\nhours = "lots"\n', "policy bad.toml: cpd.hours = 'lots' is not a number of at least 0"),
-        ("[cpd]\nhours = -1\n", "policy bad.toml: cpd.hours = -1 is not a number of at least 0"),
-        ("window_days = 0\n", "policy bad.toml: window_days = 0 is not a number of days of at least 1"),
+        ('[cpd]\nhours = "lots"\n', "policy bad.toml: cpd.hours = 'lots' is not a number of hours from 0 to 1000"),
+        ("[cpd]\nhours = -1\n", "policy bad.toml: cpd.hours = -1 is not a number of hours from 0 to 1000"),
+        ("window_days = 0\n", "policy bad.toml: window_days = 0 is not a number of days from 1 to 3650"),
+        ("window_days = 3651\n", "policy bad.toml: window_days = 3651 is not a number of days from 1 to 3650"),
+        ("window_days = 100000000000000000000\n",
+         "policy bad.toml: window_days = 100000000000000000000 is not a number of days from 1 to 3650"),
+        ("[cpd]\nhours = 1000.5\n", "policy bad.toml: cpd.hours = 1000.5 is not a number of hours from 0 to 1000"),
+        ("[cpd]\nevent_hours = 1e300\n", "policy bad.toml: cpd.event_hours = 1e+300 is not a number of hours from 0 to 1000"),
+        ("[retreat]\ndays = 367\n", "policy bad.toml: retreat.days = 367 is not a number of days from 0 to 366"),
+        ("[supervision]\nsessions_when_practising = 1001\n",
+         "policy bad.toml: supervision.sessions_when_practising = 1001 is not a number from 0 to 1000"),
+        ("[supervision]\nsessions_when_not_practising = 99999999999999999999\n",
+         "policy bad.toml: supervision.sessions_when_not_practising = 99999999999999999999 is not a number from 0 to 1000"),
+        ("[supervision]\nminutes_each_month = 44641\n",
+         "policy bad.toml: supervision.minutes_each_month = 44641 is not a number of minutes from 0 to 44640"),
+        ("[supervision]\ngroup_half_up_to = 0\n",
+         "policy bad.toml: supervision.group_half_up_to = 0 is not a number from 1 to 1000"),
+        ("[new_teachers]\nhours_per_course = 101\n",
+         "policy bad.toml: new_teachers.hours_per_course = 101 is not a number of hours from 0 to 100"),
+        ("[caseload]\nmax_supervisees = 1001\n",
+         "policy bad.toml: caseload.max_supervisees = 1001 is not a number from 0 to 1000"),
         ("[supervision]\nsessions_when_teaching = 1.5\n",
          "policy bad.toml: supervision.sessions_when_teaching = 1.5 is not a whole number"),
         ('[assessed]\nminimum_stage = "guru"\n',
@@ -316,4 +334,4 @@ def test_a_bad_policy_file_in_the_environment_is_refused_too(run, tmp_path, monk
     monkeypatch.setenv(ENV, str(path))
     result = run("cpd", "compliance", "--as-of", AS_OF)
     assert result.exit_code == 1
-    assert result.stderr == "Error: policy bad.toml: cpd.hours = 'lots' is not a number of at least 0\n"
+    assert result.stderr == "Error: policy bad.toml: cpd.hours = 'lots' is not a number of hours from 0 to 1000\n"
