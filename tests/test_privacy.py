@@ -319,3 +319,18 @@ def test_people_erased_before_revision_0005_are_given_the_erased_status_by_init(
         (4, "active", None),
         (5, "active", None),
     ]
+
+
+def test_the_scan_for_names_reads_json_held_as_text_with_its_escapes_decoded(engine):
+    # The audit's details are JSON kept as text; a name beyond ASCII in them may be escaped.
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO audit_log (at, actor, action, record_type, record_key, details) "
+                "VALUES (:at, 'lead', 'update', 'person', 'ref=Z1', :details)"
+            ),
+            {"at": dt.datetime(2026, 1, 1), "details": json.dumps({"name": "Zoë Öhlund"})},
+        )
+    assert json.dumps({"name": "Zoë Öhlund"}) == '{"name": "Zo\\u00eb \\u00d6hlund"}'
+    assert [cell[:2] for cell in text_cells_containing(engine, "ZOË ÖHLUND")] == [("audit_log", "details")]
+    assert text_cells_containing(engine, "Zoe") == []
