@@ -20,7 +20,7 @@ def figures_table(results: list[dict], backend: str) -> str:
     mine = [r for r in results if r["backend"] == backend]
     by = {(r["command"], r["size"]): r for r in mine}
     largest = sizes[-1]
-    header = "| command | " + " | ".join(f"{s:,} people" for s in sizes) + f" | peak MiB at {largest:,} | note |"
+    header = "| command | " + " | ".join(f"{s:,} people" for s in sizes) + f" | peak MiB at {largest:,} (median) | note |"
     lines = [header, "|---" * (len(sizes) + 3) + "|"]
     for command in dict.fromkeys(r["command"] for r in mine):
         cells = [cell(by[(command, s)]) if (command, s) in by else "-" for s in sizes]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import report  # noqa: E402
 import run  # noqa: E402
 import targets  # noqa: E402
 
@@ -116,3 +117,27 @@ def test_a_size_measured_again_replaces_the_earlier_records_and_part():
     assert [(r["size"], r["wall"]) for r in now["results"]] == [(1_000, [1, 1, 1]), (50_000, [7, 7, 7])]
     assert [(p["size"], p["code"], p["load"]) for p in now["parts"]] == [(1_000, "abc", 0.5), (50_000, "def", 1.0)]
     assert now["runs"] == 3
+
+
+def test_the_document_shows_each_figure_the_tally_of_verdicts_and_the_peak_at_the_largest_size():
+    results = [
+        record("export", 1_000, wall=(2, 1, 3), cpu=(1, 1, 1), peak=(40, 60, 50)),
+        record("export", 10_000, wall=(11, 13, 12), cpu=(5, 6, 7), peak=(90, 130, 100)),
+        record("supervision log", 10_000, wall=(0.5, 0.4, 0.6), peak=(45, 45, 45), note="one new row each run"),
+    ]
+    run_record = {"machine": "test box", "runs": 3, "cores": 2, "results": results, "errors": None,
+                  "parts": [{"size": 1_000, "backends": ["sqlite"], "date": "2026-12-03", "code": "abc", "load": 0.5},
+                            {"size": 10_000, "backends": ["sqlite"], "date": "2026-12-03", "code": "abc", "load": 1.0}]}
+    text = report.document(run_record, "auto")
+    assert "| command | 1,000 people | 10,000 people | peak MiB at 10,000 (median) | note |" in text
+    assert "| export | 2.00 s (1.00–3.00); CPU 1.00 s | 12.00 s (11.00–13.00); CPU 6.00 s | 100 |  |" in text
+    assert "| supervision log | - | 0.50 s (0.40–0.60); CPU 0.50 s | 45 | one new row each run |" in text
+    assert "| 1,000 | sqlite | 2026-12-03 | abc | 0.5 |" in text
+    assert "Judged by wall time on SQLite" in text
+    # export 12 s at 10,000: met (said at 10,000); supervision log 0.50 s: missed; the rest not measured
+    assert "| `export` at most 12 s | wall time | 12.00 s (11.00–13.00) | met at 10,000 (the target is at 50,000) |" in text
+    assert "| `supervision log` at most 0.35 s | wall time | 0.50 s (0.40–0.60) | MISSED at 10,000 (the target is at 50,000) |" in text
+    tally = [line for line in text.splitlines() if line.endswith("not measured.")]
+    assert len(tally) == 1 and tally[0].startswith("1 met, 1 missed, ")
+    # per person: 2 s / 1,000 at the smaller size, 12 s / 10,000 at the larger: 0.0012 / 0.002
+    assert "| sqlite | export | 0.60 (1,000 to 10,000 people, wall time) | linear or better |" in text
