@@ -10,8 +10,8 @@ from .options import writing
 TYPE_HELP = (
     "TYPE is a bundle file's name without .csv: sessions, supervision (links), cpd, retreats, stages, "
     "training, courses, course_outcomes, nominations, assessments, status_history, people, organisations, programmes. ID is "
-    "the `id` shown by the "
-    "record lists, or the ref or code of a person, organisation, programme or course."
+    "the `id` shown by the record lists (and by `person show` for status_history), or the ref or code of a "
+    "person, organisation, programme or course."
 )
 
 

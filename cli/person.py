@@ -118,6 +118,7 @@ PERSON_RECORD = Output(
             "trained_by": ["trainer", "programme", "stage", "trained_on"],
             "trained": ["trainee", "programme", "stage", "trained_on"],
             "teaching_assessed": ["programme", "domain", "level", "on", "previous", "trend"],
+            "status_history": ["id", "on", "status", "organisation"],
             "compliance": compliance_text,
         }
     )

@@ -64,7 +64,7 @@ def record_change(
     if last is not None and on < last.on:
         raise Invalid(
             f"on: {on.isoformat()} is before {ref}'s last change of status or organisation, on "
-            f"{last.on.isoformat()}; correct that with `amend status_history`"
+            f"{last.on.isoformat()}; correct that with `amend status_history {last.id}` (`person show {ref}` lists them)"
         )
     row = {"person_id": person_id, "on": on, "status": status, "organisation_id": organisation_id}
     _write(session, [row], [last.id] if last is not None and last.on == on else [])

@@ -32,6 +32,7 @@ DATE_FIELD = {
     "course": "start_on",
     "nomination": "nominated_on",
     "assessment": "on",
+    "status change": "on",
 }
 PERSON_FIELDS = {
     "person": ["ref"],
@@ -47,7 +48,9 @@ PERSON_FIELDS = {
     "assessment": ["person"],
 }
 # Lists of events read best newest first.
-NEWEST_FIRST = {"session", "cpd", "retreat", "course", "training", "supervision link", "stage", "assessment"}
+NEWEST_FIRST = {
+    "session", "cpd", "retreat", "course", "training", "supervision link", "stage", "assessment", "status change",
+}
 
 
 @dataclass
@@ -219,7 +222,8 @@ def show_person(
     session: Session, ref: str, *, as_of: dt.date | None = None, recent: int = 10, policy=None
 ) -> dict:
     """A person with their stages, supervisors, supervisees, recent sessions, CPD, retreats,
-    courses, and their compliance with the records that leave the window next."""
+    courses, assessments, changes of status, and their compliance with the records that
+    leave the window next."""
     from .compliance import person_compliance
     from .policy import default_policy
 
@@ -249,6 +253,8 @@ def show_person(
         "trained_by": [row for row in mine(rt.TRAINING) if row["trainee"] == ref],
         "trained": [row for row in mine(rt.TRAINING) if row["trainer"] == ref],
         "teaching_assessed": latest_levels(session, ref, as_of=as_of),
+        # With their ids, which `amend status_history ID` and `remove` take.
+        "status_history": mine(rt.STATUS_CHANGE),
         "compliance": person_compliance(session, ref, as_of=as_of, policy=policy or default_policy()),
     }
 

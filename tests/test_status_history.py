@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import text
@@ -105,7 +106,7 @@ def test_amend_corrects_a_person_without_adding_history(run, service):
     [
         (("--status", "on_leave", "--on", "2025-10-01"),
          "on: 2025-10-01 is before A's last change of status or organisation, on 2025-11-01; correct that with "
-         "`amend status_history`"),
+         "`amend status_history {last}` (`person show A` lists them)"),
         (("--status", "on_leave", "--on", (TODAY + dt.timedelta(days=2)).isoformat()),
          f"on: {(TODAY + dt.timedelta(days=2)).isoformat()} is in the future"),
         (("--name", "Ann Abel", "--on", LATER),
@@ -115,7 +116,34 @@ def test_amend_corrects_a_person_without_adding_history(run, service):
     ids=["before the last change", "future", "no change to date", "not a date"],
 )
 def test_a_bad_on_date_is_one_error_line_and_writes_nothing(run, service, args, error):
-    assert_refused(run, service, "person", "update", "A", *args, error=error)
+    assert_refused(run, service, "person", "update", "A", *args, error=error.format(last=_ids(service, "A")[-1]))
+
+
+def _ids(engine, ref: str) -> list[int]:
+    """The ids of a person's changes, oldest first."""
+    with engine.connect() as connection:
+        query = 'SELECT h.id FROM status_history h JOIN people p ON p.id = h.person_id WHERE p.ref = :ref ORDER BY h."on"'
+        return list(connection.execute(text(query), {"ref": ref}).scalars())
+
+
+def test_person_show_lists_the_changes_with_the_ids_that_amend_takes(run, service):
+    ids = _ids(service, "A")
+    shown = json.loads(ok(run, "person", "show", "A", "--format", "json").output)["status_history"]
+    assert shown == [
+        {"id": ids[3], "person": "A", "on": "2025-11-01", "status": "active", "organisation": "S1"},
+        {"id": ids[2], "person": "A", "on": "2025-09-01", "status": "on_leave", "organisation": "S1"},
+        {"id": ids[1], "person": "A", "on": "2025-06-01", "status": "active", "organisation": "S1"},
+        {"id": ids[0], "person": "A", "on": "2024-01-10", "status": "active", "organisation": "N1"},
+    ]
+    text_output = ok(run, "person", "show", "A").output
+    section = text_output[text_output.index("Status history:"):].splitlines()
+    assert section[1].split() == ["id", "on", "status", "organisation"]
+    assert [line.split() for line in section[3:7]] == [
+        [str(ids[3]), "2025-11-01", "active", "S1"],
+        [str(ids[2]), "2025-09-01", "on_leave", "S1"],
+        [str(ids[1]), "2025-06-01", "active", "S1"],
+        [str(ids[0]), "2024-01-10", "active", "N1"],
+    ]
 
 
 def test_export_writes_the_history_and_import_keeps_it(run, service, tmp_path, empty_db_url):
